@@ -12,5 +12,6 @@ module.exports = {
     '^@diarization/models$': '<rootDir>/models/src',
     '^@diarization/(engine|evaluation|config|storage|jobs)$': '<rootDir>/packages/$1/src',
   },
+  globalSetup: '<rootDir>/test/global-setup.ts',
   testTimeout: 120000,
 };

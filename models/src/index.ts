@@ -1,1 +1,4 @@
-export {};
+export * from './manifest';
+export * from './checksum';
+export * from './status';
+export * from './install';

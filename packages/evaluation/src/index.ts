@@ -1,1 +1,4 @@
-export {};
+export type { Segment, TimeRange } from './segment';
+export { parseRttm, formatRttm } from './rttm';
+export { parseUem } from './uem';
+export { computeDer, aggregateDer, errorRate, type DerOptions, type DerComponents, type DerResult } from './der';

@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+/**
+ * npm run models                      download every missing model that has a URL, verify sha256
+ * npm run models -- --from DIR        install from a local folder (e.g. ../shared/models)
+ * npm run models -- --only a,b        limit to these model ids
+ * npm run models -- --check           verify what is installed, install nothing
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_MANIFEST_PATH, defaultModelsDir, loadManifest } from './manifest';
+import { installModels } from './install';
+import { checkModel } from './status';
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      from: { type: 'string' },
+      only: { type: 'string' },
+      check: { type: 'boolean', default: false },
+      'models-dir': { type: 'string' },
+      manifest: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(
+      'usage: npm run models -- [--from DIR] [--only ID,ID] [--check] [--models-dir DIR] [--manifest FILE]\n',
+    );
+    return 0;
+  }
+  const manifest = loadManifest(values.manifest ?? DEFAULT_MANIFEST_PATH);
+  const modelsDir = values['models-dir'] ?? defaultModelsDir();
+  const only = values.only?.split(',').map((id) => id.trim()).filter(Boolean);
+
+  if (values.check) {
+    let problems = 0;
+    for (const model of manifest.models) {
+      if (only && !only.includes(model.id)) continue;
+      const status = await checkModel(model, modelsDir);
+      if (status.state !== 'installed') problems += model.benchmarkOnly ? 0 : 1;
+      process.stdout.write(`${status.state.padEnd(9)} ${model.id}${status.detail ? ` (${status.detail})` : ''}\n`);
+    }
+    return problems > 0 && only ? 1 : 0;
+  }
+
+  process.stderr.write(`installing into ${modelsDir}${values.from ? ` from ${values.from}` : ''}\n`);
+  const outcomes = await installModels(manifest, {
+    modelsDir,
+    fromDir: values.from,
+    only,
+    huggingFaceToken: process.env.HF_TOKEN,
+  });
+  for (const outcome of outcomes) {
+    const detail = 'reason' in outcome ? `: ${outcome.reason}` : outcome.from ? ` from ${outcome.from}` : '';
+    process.stdout.write(`${outcome.result.padEnd(17)} ${outcome.model.id}${detail}\n`);
+  }
+  const failed = outcomes.filter((o) => o.result === 'failed');
+  if (failed.length > 0) {
+    process.stderr.write(`${failed.length} model(s) failed to install; see the lines above\n`);
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`models: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

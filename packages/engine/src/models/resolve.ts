@@ -1,0 +1,128 @@
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import {
+  checkModel,
+  describeProblem,
+  INSTALL_HINT,
+  type EmbeddingModelEntry,
+  type Manifest,
+  type ModelEntry,
+  type PldaModelEntry,
+  type SegmentationModelEntry,
+} from '@diarization/models';
+import { DiarizationError } from '../errors';
+
+export interface Located<T extends ModelEntry> {
+  entry: T;
+  path: string;
+}
+
+export interface PldaFiles {
+  transform: string;
+  plda: string;
+}
+
+/** The 3.1 recipe's settings for embeddings nobody has tuned (pyannote 3.1's values for WeSpeaker). */
+const UNTUNED_AGGLOMERATIVE = { threshold: 0.7045654963945799, minClusterSize: 12 };
+
+async function locate<T extends ModelEntry>(entry: T, modelsDir: string): Promise<Located<T>> {
+  const status = await checkModel(entry, modelsDir);
+  if (status.state === 'missing') throw new DiarizationError('MODEL_MISSING', describeProblem(status));
+  if (status.state === 'corrupt') throw new DiarizationError('MODEL_CORRUPT', describeProblem(status));
+  return { entry, path: status.path };
+}
+
+function byRole<R extends ModelEntry['role']>(manifest: Manifest, role: R): Array<Extract<ModelEntry, { role: R }>> {
+  return manifest.models.filter((m): m is Extract<ModelEntry, { role: R }> => m.role === role);
+}
+
+function unknownModel(id: string, role: string, manifest: Manifest): DiarizationError {
+  const known = manifest.models.filter((m) => m.role === role).map((m) => m.id);
+  return new DiarizationError('INVALID_OPTIONS', `unknown ${role} model "${id}" (known: ${known.join(', ')})`);
+}
+
+/**
+ * Picks the first usable model of a role in manifest order (the manifest lists the best first).
+ * Says so when it had to pass over a better one.
+ */
+async function bestInstalled<T extends SegmentationModelEntry | EmbeddingModelEntry>(
+  candidates: T[],
+  modelsDir: string,
+  notices: string[],
+): Promise<Located<T>> {
+  const passedOver: string[] = [];
+  for (const entry of candidates.filter((c) => !c.benchmarkOnly)) {
+    const status = await checkModel(entry, modelsDir);
+    if (status.state === 'installed') {
+      if (passedOver.length > 0) {
+        notices.push(`${passedOver.join('; ')}; using ${entry.id} instead (${entry.description}); run ${INSTALL_HINT}`);
+      }
+      return { entry, path: status.path };
+    }
+    passedOver.push(`${entry.id} is ${status.state === 'missing' ? 'not installed' : 'corrupt'}`);
+  }
+  const role = candidates[0]?.role ?? 'model';
+  throw new DiarizationError('MODEL_MISSING', `no ${role} model is installed in ${modelsDir}: run ${INSTALL_HINT}`);
+}
+
+export async function resolveSegmentation(
+  manifest: Manifest,
+  modelsDir: string,
+  requested: string | undefined,
+  notices: string[],
+): Promise<Located<SegmentationModelEntry>> {
+  const candidates = byRole(manifest, 'segmentation');
+  if (requested === undefined) return bestInstalled(candidates, modelsDir, notices);
+  const entry = candidates.find((m) => m.id === requested);
+  if (!entry) throw unknownModel(requested, 'segmentation', manifest);
+  return locate(entry, modelsDir);
+}
+
+/** `requested` is a manifest id, or a path to an ONNX file with the fbank interface (feats -> embs). */
+export async function resolveEmbedding(
+  manifest: Manifest,
+  modelsDir: string,
+  requested: string | undefined,
+  notices: string[],
+): Promise<Located<EmbeddingModelEntry>> {
+  const candidates = byRole(manifest, 'embedding');
+  if (requested === undefined) return bestInstalled(candidates, modelsDir, notices);
+  const entry = candidates.find((m) => m.id === requested);
+  if (entry) return locate(entry, modelsDir);
+  if (/\.onnx$/i.test(requested) || requested.includes('/')) {
+    const path = resolve(requested);
+    if (!existsSync(path)) throw new DiarizationError('MODEL_MISSING', `embedding model file ${path} does not exist`);
+    return { entry: adHocFbankModel(path), path };
+  }
+  throw unknownModel(requested, 'embedding', manifest);
+}
+
+/** A user-supplied ONNX file with WeSpeaker's interface; not checksummed since it is not in the manifest. */
+function adHocFbankModel(path: string): EmbeddingModelEntry {
+  return {
+    id: basename(path),
+    role: 'embedding',
+    file: basename(path),
+    bytes: 1,
+    sha256: '0'.repeat(64),
+    license: 'unknown (user-supplied file)',
+    description: `user-supplied ONNX file ${path}`,
+    urls: [],
+    interface: { kind: 'fbank-embedding', input: 'feats', output: 'embs', sampleRate: 16000, numMelBins: 80, dimension: 256 },
+    agglomerative: UNTUNED_AGGLOMERATIVE,
+  };
+}
+
+export async function resolvePlda(
+  manifest: Manifest,
+  modelsDir: string,
+  embedding: EmbeddingModelEntry,
+): Promise<PldaFiles | undefined> {
+  if (!embedding.plda) return undefined;
+  const find = (id: string) => manifest.models.find((m): m is PldaModelEntry => m.id === id && m.role === 'plda')!;
+  const [transform, plda] = await Promise.all([
+    locate(find(embedding.plda.transform), modelsDir),
+    locate(find(embedding.plda.plda), modelsDir),
+  ]);
+  return { transform: transform.path, plda: plda.path };
+}

@@ -1,0 +1,78 @@
+/** Public types of the diarization engine (audio in, speaker segments out). */
+
+/** Which pyannote pipeline to follow for clustering. */
+export type Recipe = '3.1' | 'community-1';
+export const RECIPES: readonly Recipe[] = ['3.1', 'community-1'];
+
+export type ExecutionProvider = 'cpu' | 'cuda';
+
+export type Stage = 'decoding' | 'segmentation' | 'embeddings' | 'clustering' | 'reconstruction' | 'done';
+
+export interface Progress {
+  stage: Stage;
+  /** Progress of the whole run, 0..1. */
+  fraction: number;
+}
+
+export interface DiarizeOptions {
+  /** Exact number of speakers, when known. */
+  numSpeakers?: number;
+  minSpeakers?: number;
+  maxSpeakers?: number;
+  /** Return the exclusive diarization (one speaker at a time), for aligning transcripts. */
+  exclusive?: boolean;
+  /** Overrides the recipe chosen from the embedding model. */
+  recipe?: Recipe;
+  /** Manifest id of the embedding model, or a path to an ONNX file with the fbank interface. */
+  embedding?: string;
+  onProgress?: (progress: Progress) => void;
+  signal?: AbortSignal;
+}
+
+export interface Segment {
+  speaker: string;
+  /** Seconds, rounded to the millisecond. */
+  start: number;
+  end: number;
+}
+
+export interface SpeakerSummary {
+  speaker: string;
+  /** Total speaking time in seconds. */
+  seconds: number;
+}
+
+export interface ModelInfo {
+  id: string;
+  file: string;
+}
+
+export interface DiarizationResult {
+  /** Sorted by start, then speaker. */
+  segments: Segment[];
+  /** Whether `segments` is the exclusive (non-overlapping) diarization. */
+  exclusive: boolean;
+  /** Audio duration in seconds. */
+  duration: number;
+  speakers: SpeakerSummary[];
+  recipe: Recipe;
+  models: { segmentation: ModelInfo; embedding: ModelInfo };
+  /** Things the caller should know, e.g. that a weaker embedding model was used. */
+  notices: string[];
+}
+
+export interface EngineConfig {
+  /** Folder holding the installed model files (MODELS_DIR). */
+  modelsDir?: string;
+  /** Path of models/manifest.json. */
+  manifestPath?: string;
+  executionProviders?: ExecutionProvider[];
+  /** Threads per ONNX session (0 = onnxruntime's default). */
+  intraOpThreads?: number;
+  /** Longest accepted audio, in seconds. */
+  maxDurationSeconds?: number;
+  /** Default embedding model (manifest id or ONNX path). */
+  embedding?: string;
+  /** Default segmentation model (manifest id). */
+  segmentation?: string;
+}

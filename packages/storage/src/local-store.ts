@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { access, constants, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  assertValidKey,
+  ObjectNotFoundError,
+  StorageUnavailableError,
+  type ObjectInfo,
+  type ObjectStore,
+  type PutOptions,
+} from './object-store';
+
+const PARTIAL_DIR = '.partial';
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
+/** Objects as files under one folder; writes go to a temporary file renamed into place. */
+export class LocalObjectStore implements ObjectStore {
+  private readonly root: string;
+
+  constructor(dir: string) {
+    this.root = resolve(dir);
+  }
+
+  get description(): string {
+    return `local folder ${this.root}`;
+  }
+
+  private pathOf(key: string): string {
+    assertValidKey(key);
+    return join(this.root, key);
+  }
+
+  async init(): Promise<void> {
+    await mkdir(join(this.root, PARTIAL_DIR), { recursive: true });
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await access(this.root, constants.R_OK | constants.W_OK);
+    } catch (error) {
+      throw new StorageUnavailableError(`storage folder ${this.root} is not writable`, { cause: error });
+    }
+  }
+
+  async put(key: string, body: Readable | Buffer | string, options: PutOptions = {}): Promise<ObjectInfo> {
+    const target = this.pathOf(key);
+    const partial = join(this.root, PARTIAL_DIR, randomUUID());
+    await mkdir(dirname(partial), { recursive: true });
+    try {
+      const source = typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
+      await pipeline(source, createWriteStream(partial), { signal: options.signal });
+      await mkdir(dirname(target), { recursive: true });
+      await rename(partial, target);
+      return { size: (await stat(target)).size };
+    } catch (error) {
+      await rm(partial, { force: true });
+      throw error;
+    }
+  }
+
+  async get(key: string): Promise<Readable> {
+    const path = this.pathOf(key);
+    try {
+      await stat(path);
+    } catch (error) {
+      if (isMissing(error)) throw new ObjectNotFoundError(key);
+      throw error;
+    }
+    return createReadStream(path);
+  }
+
+  async head(key: string): Promise<ObjectInfo | null> {
+    try {
+      return { size: (await stat(this.pathOf(key))).size };
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+}

@@ -1,0 +1,144 @@
+import { Readable } from 'node:stream';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startS3, type TestS3 } from '../../../test/support/s3-server';
+import { makeTempDir, type TempDir } from '../../../test/support/temp-dir';
+import {
+  downloadToFile,
+  LocalObjectStore,
+  ObjectNotFoundError,
+  readText,
+  S3ObjectStore,
+  StorageUnavailableError,
+  type ObjectStore,
+} from './index';
+
+/** A stream that fails after `bytesBeforeError` bytes, like a client that disconnects mid-upload. */
+function failingStream(bytesBeforeError: number): Readable {
+  let sent = 0;
+  return new Readable({
+    read() {
+      if (sent >= bytesBeforeError) {
+        this.destroy(new Error('client went away'));
+        return;
+      }
+      const chunk = Buffer.alloc(Math.min(64 * 1024, bytesBeforeError - sent), 1);
+      sent += chunk.length;
+      this.push(chunk);
+    },
+  });
+}
+
+interface Backend {
+  name: string;
+  setUp(): Promise<ObjectStore>;
+  tearDown(): Promise<void>;
+}
+
+let s3: TestS3 | undefined;
+let local: TempDir | undefined;
+
+const backends: Backend[] = [
+  {
+    name: 'local folder',
+    setUp: async () => {
+      local = makeTempDir('store-');
+      const store = new LocalObjectStore(join(local.path, 'objects'));
+      await store.init();
+      return store;
+    },
+    tearDown: async () => local?.remove(),
+  },
+  {
+    name: 'S3 (s3rver)',
+    setUp: async () => {
+      // The bucket does not exist yet: init() must create it.
+      s3 = await startS3({ createBucket: false, bucket: 'created-on-start' });
+      const store = new S3ObjectStore({ ...s3, region: 'us-east-1', forcePathStyle: true });
+      await store.init();
+      await store.init(); // twice: an existing bucket is fine
+      return store;
+    },
+    tearDown: async () => s3?.stop(),
+  },
+];
+
+describe.each(backends)('ObjectStore on $name', (backend) => {
+  let store: ObjectStore;
+  let scratch: TempDir;
+
+  beforeAll(async () => {
+    store = await backend.setUp();
+    scratch = makeTempDir();
+  });
+  afterAll(async () => {
+    (store as { destroy?: () => void }).destroy?.();
+    await backend.tearDown();
+    scratch.remove();
+  });
+
+  it('answers ping', async () => {
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+
+  it('stores a stream in parts and reads it back byte for byte', async () => {
+    // 9 MB crosses lib-storage's 8 MB part size, so S3 takes the multipart path.
+    const payload = Buffer.alloc(9 * 1024 * 1024);
+    for (let i = 0; i < payload.length; i += 4096) payload[i] = i % 251;
+    const info = await store.put('audio/job-1/original', Readable.from([payload.subarray(0, 5e6), payload.subarray(5e6)]));
+    expect(info.size).toBe(payload.length);
+    expect(await store.head('audio/job-1/original')).toEqual({ size: payload.length });
+    const target = join(scratch.path, 'copy.bin');
+    await downloadToFile(store, 'audio/job-1/original', target);
+    expect(readFileSync(target).equals(payload)).toBe(true);
+  });
+
+  it('stores text and reads it back', async () => {
+    await store.put('results/job-2.json', JSON.stringify({ ok: true }), { contentType: 'application/json' });
+    expect(JSON.parse(await readText(store, 'results/job-2.json'))).toEqual({ ok: true });
+  });
+
+  it('reports a missing object as ObjectNotFoundError / null', async () => {
+    await expect(store.get('results/missing.json')).rejects.toBeInstanceOf(ObjectNotFoundError);
+    expect(await store.head('results/missing.json')).toBeNull();
+  });
+
+  it('deletes idempotently', async () => {
+    await store.put('results/job-3.json', '{}');
+    await store.delete('results/job-3.json');
+    await store.delete('results/job-3.json');
+    expect(await store.head('results/job-3.json')).toBeNull();
+  });
+
+  it('leaves no object behind when the source stream fails', async () => {
+    await expect(store.put('audio/broken/original', failingStream(200_000))).rejects.toThrow();
+    expect(await store.head('audio/broken/original')).toBeNull();
+  });
+
+  it('leaves no object behind when the write is aborted', async () => {
+    const controller = new AbortController();
+    const endless = new Readable({
+      read() {
+        this.push(Buffer.alloc(64 * 1024));
+      },
+    });
+    setTimeout(() => controller.abort(new Error('too large')), 50);
+    await expect(store.put('audio/aborted/original', endless, { signal: controller.signal })).rejects.toThrow();
+    expect(await store.head('audio/aborted/original')).toBeNull();
+  });
+
+  it('refuses keys that could escape the store', async () => {
+    await expect(store.put('../etc/passwd', 'x')).rejects.toThrow(/invalid object key/);
+    await expect(store.get('a/../../b')).rejects.toThrow(/invalid object key/);
+  });
+});
+
+describe('S3ObjectStore against a stopped server', () => {
+  it('reports StorageUnavailableError from ping', async () => {
+    const server = await startS3();
+    await server.stop();
+    const store = new S3ObjectStore({ ...server, region: 'us-east-1', forcePathStyle: true });
+    await expect(store.ping()).rejects.toBeInstanceOf(StorageUnavailableError);
+    store.destroy();
+  });
+});
