@@ -1,5 +1,18 @@
-import { DiarizationError } from './errors';
-import type { DiarizationResult, DiarizeOptions, EngineConfig, ModelInfo, Recipe } from './types';
+import type { Readable } from 'node:stream';
+import { defaultModelsDir, loadManifest, type EmbeddingModelEntry, type Manifest } from '@diarization/models';
+import { Plda } from './clustering';
+import { FbankEmbedder } from './embedding/fbank-embedder';
+import type { SpeakerEmbedder } from './embedding/types';
+import { WaveformEmbedder } from './embedding/waveform-embedder';
+import { DiarizationError, isDiarizationError } from './errors';
+import { resolveEmbedding, resolvePlda, resolveSegmentation } from './models/resolve';
+import type { SessionSettings } from './onnx/session';
+import { validateOptions } from './options';
+import { summarizeSpeakers } from './output/segments';
+import { analyseAudio, type Replay } from './pipeline/analyse';
+import { assembleDiarization } from './pipeline/assemble';
+import { Segmenter } from './segmentation/segmenter';
+import type { DiarizationResult, DiarizeOptions, EngineConfig, ModelInfo, Recipe, Stage } from './types';
 
 export interface EngineDescription {
   segmentation: ModelInfo;
@@ -8,23 +21,220 @@ export interface EngineDescription {
   notices: string[];
 }
 
-/**
- * Loads the models once and diarizes many files. (Work in progress: the pipeline is being
- * assembled; this class fixes the interface the CLI and the worker code against.)
- */
+/** Default longest audio: 4 hours. */
+export const DEFAULT_MAX_DURATION_SECONDS = 4 * 3600;
+const SEGMENTATION_BATCH = 8;
+
+interface EmbeddingComponents {
+  entry: EmbeddingModelEntry;
+  file: string;
+  /** Absent when only the model's settings are needed (replayed embeddings). */
+  embedder?: SpeakerEmbedder;
+  plda?: Plda;
+  notices: string[];
+}
+
+/** Options only the parity tooling uses. */
+export interface InternalDiarizeOptions extends DiarizeOptions {
+  /** pyannote's intermediates to use in place of running the models. */
+  replay?: Replay;
+}
+
+/** Overall progress reached when each stage starts (the streaming pass is most of the work). */
+const STAGE_START: Record<Stage, number> = {
+  decoding: 0,
+  segmentation: 0,
+  embeddings: 0,
+  clustering: 0.95,
+  reconstruction: 0.98,
+  done: 1,
+};
+
+/** Loads the models once and diarizes many files; the same code serves the CLI, the worker and the tests. */
 export class DiarizationEngine {
-  private constructor(readonly description: EngineDescription) {}
+  private readonly embeddings = new Map<string, Promise<EmbeddingComponents>>();
+
+  private constructor(
+    private readonly manifest: Manifest,
+    private readonly modelsDir: string,
+    private readonly settings: Omit<SessionSettings, 'graphOptimizationLevel'>,
+    private readonly maxDurationSeconds: number,
+    private readonly segmenter: Segmenter,
+    private readonly segmentationInfo: ModelInfo,
+    private readonly defaultEmbedding: EmbeddingComponents,
+    private readonly loadNotices: string[],
+  ) {}
 
   static async load(config: EngineConfig = {}): Promise<DiarizationEngine> {
-    void config;
-    throw new DiarizationError('MODEL_MISSING', 'the diarization engine is not assembled yet');
+    const manifest = wrapManifestError(() => loadManifest(config.manifestPath));
+    const modelsDir = config.modelsDir ?? defaultModelsDir();
+    const settings = { providers: config.executionProviders ?? ['cpu'], intraOpThreads: config.intraOpThreads ?? 0 };
+    const notices: string[] = [];
+    const segmentation = await resolveSegmentation(manifest, modelsDir, config.segmentation, notices);
+    const segmenter = await asModelError(segmentation.entry.id, () => Segmenter.load(segmentation.entry, segmentation.path, settings));
+    if (segmenter.notice) notices.push(segmenter.notice);
+    const engine = new DiarizationEngine(
+      manifest,
+      modelsDir,
+      settings,
+      config.maxDurationSeconds ?? DEFAULT_MAX_DURATION_SECONDS,
+      segmenter,
+      { id: segmentation.entry.id, file: segmentation.path },
+      await loadEmbeddingComponents(manifest, modelsDir, settings, segmenter, config.embedding, true),
+      notices,
+    );
+    engine.embeddings.set(engine.defaultEmbedding.entry.id, Promise.resolve(engine.defaultEmbedding));
+    return engine;
   }
 
-  async diarize(source: string, options: DiarizeOptions = {}): Promise<DiarizationResult> {
-    void source;
-    void options;
-    throw new DiarizationError('MODEL_MISSING', 'the diarization engine is not assembled yet');
+  get description(): EngineDescription {
+    return {
+      segmentation: this.segmentationInfo,
+      embedding: { id: this.defaultEmbedding.entry.id, file: this.defaultEmbedding.file },
+      recipe: this.defaultEmbedding.plda ? 'community-1' : '3.1',
+      notices: [...this.loadNotices, ...this.defaultEmbedding.notices],
+    };
   }
 
-  async dispose(): Promise<void> {}
+  async diarize(source: string | Readable, options: InternalDiarizeOptions = {}): Promise<DiarizationResult> {
+    const validated = validateOptions(options);
+    const needsModel = !options.replay?.embeddings;
+    const embedding = validated.embedding
+      ? await this.embeddingComponents(validated.embedding, needsModel)
+      : this.defaultEmbedding;
+    const recipe = validated.recipe ?? (embedding.plda ? 'community-1' : '3.1');
+    if (recipe === 'community-1' && !embedding.plda) {
+      throw new DiarizationError(
+        'INVALID_OPTIONS',
+        `the community-1 recipe needs a PLDA, and embedding model "${embedding.entry.id}" has none: use the 3.1 recipe`,
+      );
+    }
+    const progress = (stage: Stage, fraction: number) =>
+      options.onProgress?.({ stage, fraction: Math.min(1, STAGE_START[stage] + fraction * (STAGE_START.clustering - STAGE_START[stage])) });
+
+    const started = performance.now();
+    const analysis = await analyseAudio(source, {
+      segmenter: this.segmenter,
+      embedder: embedding.embedder,
+      replay: options.replay,
+      batchSize: SEGMENTATION_BATCH,
+      maxDurationSeconds: this.maxDurationSeconds,
+      signal: options.signal,
+      onProgress: (stage, fraction) => progress(stage, stage === 'decoding' ? 0 : fraction),
+    });
+    options.signal?.throwIfAborted();
+    const duration = analysis.numSamples / this.segmenter.sampleRate;
+    const assembled = assembleDiarization(
+      analysis,
+      this.segmenter.geometry,
+      this.segmenter.numLocalSpeakers,
+      duration,
+      validated.bounds,
+      validated.exclusive,
+      { recipe, plda: embedding.plda, agglomerative: embedding.entry.agglomerative },
+      (stage) => progress(stage, 0),
+    );
+    const notices = [...this.loadNotices, ...embedding.notices];
+    const { minSpeakers, maxSpeakers } = validated.bounds;
+    if (assembled.numClusters > 0 && (assembled.numClusters < minSpeakers || assembled.numClusters > maxSpeakers)) {
+      notices.push(
+        `found ${assembled.numClusters} speaker(s), outside the requested ${minSpeakers}..${maxSpeakers}: the audio may be too short for that many`,
+      );
+    }
+    options.onProgress?.({ stage: 'done', fraction: 1 });
+    const total = (performance.now() - started) / 1000;
+    const analysisSeconds = total - assembled.clusteringSeconds - assembled.reconstructionSeconds;
+    return {
+      segments: assembled.segments,
+      exclusive: validated.exclusive,
+      duration: Math.round(duration * 1000) / 1000,
+      speakers: summarizeSpeakers(assembled.segments),
+      recipe,
+      models: { segmentation: this.segmentationInfo, embedding: { id: embedding.entry.id, file: embedding.file } },
+      notices,
+      timings: {
+        decoding: analysisSeconds - analysis.segmentationSeconds - analysis.embeddingSeconds,
+        segmentation: analysis.segmentationSeconds,
+        embeddings: analysis.embeddingSeconds,
+        clustering: assembled.clusteringSeconds,
+        reconstruction: assembled.reconstructionSeconds,
+        total,
+      },
+    };
+  }
+
+  private embeddingComponents(requested: string, needsModel: boolean): Promise<EmbeddingComponents> {
+    const key = `${requested}:${needsModel}`;
+    let components = this.embeddings.get(key) ?? this.embeddings.get(`${requested}:true`);
+    if (!components) {
+      components = loadEmbeddingComponents(this.manifest, this.modelsDir, this.settings, this.segmenter, requested, needsModel);
+      components.catch(() => this.embeddings.delete(key)); // let a later call retry after a failure
+      this.embeddings.set(key, components);
+    }
+    return components;
+  }
+
+  async dispose(): Promise<void> {
+    await this.segmenter.dispose();
+    for (const components of this.embeddings.values()) {
+      const loaded = await components.catch(() => undefined);
+      await loaded?.embedder?.dispose();
+    }
+    this.embeddings.clear();
+  }
+}
+
+async function loadEmbeddingComponents(
+  manifest: Manifest,
+  modelsDir: string,
+  settings: Omit<SessionSettings, 'graphOptimizationLevel'>,
+  segmenter: Segmenter,
+  requested: string | undefined,
+  withModel: boolean,
+): Promise<EmbeddingComponents> {
+  const notices: string[] = [];
+  const located = withModel
+    ? await resolveEmbedding(manifest, modelsDir, requested, notices)
+    : settingsOnly(manifest, requested);
+  const pldaFiles = await resolvePlda(manifest, modelsDir, located.entry);
+  const plda = pldaFiles ? await asModelError('community-1-plda', async () => Plda.load(pldaFiles.transform, pldaFiles.plda)) : undefined;
+  let embedder: SpeakerEmbedder | undefined;
+  if (withModel) {
+    const { entry, path } = located;
+    embedder = await asModelError<SpeakerEmbedder>(entry.id, () =>
+      entry.interface.kind === 'fbank-embedding'
+        ? FbankEmbedder.load(entry, path, settings)
+        : WaveformEmbedder.load(entry, path, settings, {
+            frameStepSamples: segmenter.geometry.frameStep * segmenter.sampleRate,
+            receptiveFieldSamples: segmenter.geometry.frameDuration * segmenter.sampleRate,
+          }),
+    );
+    if (embedder.notice) notices.push(embedder.notice);
+  }
+  return { entry: located.entry, file: located.path, embedder, plda, notices };
+}
+
+/** The manifest entry alone, for replayed embeddings (the ONNX file need not be installed). */
+function settingsOnly(manifest: Manifest, requested: string | undefined): { entry: EmbeddingModelEntry; path: string } {
+  const entry = manifest.models.find((m): m is EmbeddingModelEntry => m.role === 'embedding' && m.id === requested);
+  if (!entry) throw new DiarizationError('INVALID_OPTIONS', `replayed embeddings need the id of the model that made them (got "${requested}")`);
+  return { entry, path: `(replayed ${entry.id} embeddings)` };
+}
+
+async function asModelError<T>(modelId: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    if (isDiarizationError(error)) throw error;
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new DiarizationError('MODEL_CORRUPT', `model "${modelId}" could not be loaded: ${reason}`, { cause: error });
+  }
+}
+
+function wrapManifestError<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    throw new DiarizationError('MODEL_MISSING', error instanceof Error ? error.message : String(error), { cause: error });
+  }
 }

@@ -1,5 +1,10 @@
 export * from './types';
 export * from './errors';
-export { DiarizationEngine, type EngineDescription } from './engine';
+export { DiarizationEngine, DEFAULT_MAX_DURATION_SECONDS, type EngineDescription, type InternalDiarizeOptions } from './engine';
+export type { Replay } from './pipeline/analyse';
+export { decodeAudio, decodeAudioFile, MIN_DURATION_SECONDS, type DecodeOptions } from './audio/decode';
+export { ffmpegPath } from './audio/ffmpeg-binary';
+export { toRttm } from './output/rttm';
+export { formatFixed } from './output/decimal';
 export { linearSumAssignment, type Assignment } from './math/linear-sum-assignment';
 export * from './numpy';

@@ -59,6 +59,18 @@ export interface DiarizationResult {
   models: { segmentation: ModelInfo; embedding: ModelInfo };
   /** Things the caller should know, e.g. that a weaker embedding model was used. */
   notices: string[];
+  /** Wall-clock seconds per stage of this run. */
+  timings: StageTimings;
+}
+
+export interface StageTimings {
+  /** Decoding and windowing, interleaved with the models in one streaming pass. */
+  decoding: number;
+  segmentation: number;
+  embeddings: number;
+  clustering: number;
+  reconstruction: number;
+  total: number;
 }
 
 export interface EngineConfig {

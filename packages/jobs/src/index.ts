@@ -1,1 +1,15 @@
-export {};
+export * from './keys';
+export * from './schemas';
+export * from './results';
+export * from './records';
+export * from './tokens';
+export * from './redis';
+export * from './queues';
+export * from './heartbeat';
+export * from './retention';
+export * from './errors';
+export * from './ip-ranges';
+export * from './url-guard';
+export * from './http-client';
+export * from './webhook-signing';
+export * from './webhook-delivery';

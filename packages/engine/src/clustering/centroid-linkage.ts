@@ -15,9 +15,11 @@ export function centroidDistanceUpdate(dxi: number, dyi: number, dxy: number, si
 function nearestAbove(n: number, distances: Float64Array, size: Int32Array, x: number): { key: number; value: number } {
   let best = Infinity;
   let key = -1;
+  // Pairs (x, x+1), (x, x+2), ... are contiguous in the condensed layout.
+  const offset = condensedIndex(n, x, x + 1) - (x + 1);
   for (let i = x + 1; i < n; i++) {
     if (size[i] === 0) continue;
-    const d = distances[condensedIndex(n, x, i)];
+    const d = distances[offset + i];
     if (d < best) {
       best = d;
       key = i;

@@ -153,6 +153,7 @@ export function kMeans(rows: Float64Array, numRows: number, dimension: number, o
   const maxIterations = options.maxIterations ?? DEFAULTS.maxIterations;
   if (rows.length !== numRows * dimension) throw new Error('kMeans: rows do not match numRows x dimension');
   if (!(k >= 1 && k <= numRows)) throw new Error(`kMeans: numClusters must be in [1, ${numRows}] (got ${k})`);
+  if (!(numInit >= 1)) throw new Error(`kMeans: numInit must be at least 1 (got ${numInit})`);
   const tolerance = (options.tolerance ?? DEFAULTS.tolerance) * meanFeatureVariance(rows, numRows, dimension);
   const random = seededRandom(options.seed ?? DEFAULTS.seed);
 

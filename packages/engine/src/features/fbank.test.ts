@@ -85,6 +85,11 @@ describe('KaldiFbank', () => {
     expect(() => fbank.compute(wave, new Float32Array(5))).toThrow(/buffer/);
   });
 
+  it('gives the same features for float64 input as for its float32 copy', () => {
+    const wave64 = new Float64Array(3200).map((_, i) => 0.2 * Math.sin(i * 0.37) + 0.05 * Math.sin(i * 2.1));
+    expect(Array.from(fbank.compute(wave64))).toEqual(Array.from(fbank.compute(Float32Array.from(wave64))));
+  });
+
   it('puts a tone in the mel bin that covers its frequency', () => {
     const wave = new Float32Array(1600).map((_, i) => 0.5 * Math.sin((2 * Math.PI * 1000 * i) / 16000));
     const features = fbank.compute(wave);

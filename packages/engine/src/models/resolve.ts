@@ -55,7 +55,7 @@ async function bestInstalled<T extends SegmentationModelEntry | EmbeddingModelEn
     const status = await checkModel(entry, modelsDir);
     if (status.state === 'installed') {
       if (passedOver.length > 0) {
-        notices.push(`${passedOver.join('; ')}; using ${entry.id} instead (${entry.description}); run ${INSTALL_HINT}`);
+        notices.push(`using ${entry.id} because ${passedOver.join(' and ')} (install it with: ${INSTALL_HINT})`);
       }
       return { entry, path: status.path };
     }

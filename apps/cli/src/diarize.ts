@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+/**
+ * npm run diarize -- FILE [--format json|rttm] [--num-speakers N] [--min-speakers N] [--max-speakers N]
+ *                    [--exclusive] [--recipe 3.1|community-1] [--embedding ID|PATH] [--replay DIR]
+ */
+import { basename, extname } from 'node:path';
+import { DiarizationEngine, RECIPES, toRttm, type DiarizationResult, type ExecutionProvider } from '@diarization/engine';
+import { oneOf, parseCommandLine, positiveInteger } from './arguments';
+import { progressBar } from './progress-bar';
+import { loadReplay } from './replay';
+import { runMain, UsageError } from './run-main';
+
+const USAGE = `usage: npm run diarize -- FILE [options]
+  --format json|rttm        output format (default json)
+  --num-speakers N          exact number of speakers
+  --min-speakers N          at least N speakers
+  --max-speakers N          at most N speakers
+  --exclusive               one speaker at a time (for aligning transcripts)
+  --recipe 3.1|community-1  clustering recipe (default: community-1 when the embedding model has a PLDA)
+  --embedding ID|PATH       embedding model id from models/manifest.json, or an ONNX file (feats -> embs)
+  --replay DIR              use pyannote's segmentations.npz / raw_embeddings.npz from DIR instead of the models
+  --models-dir DIR          installed models (default MODELS_DIR or models/weights)
+  --provider cpu|cuda       onnxruntime execution provider (default cpu)
+  --threads N               threads per model (default: onnxruntime's choice)
+`;
+
+/** pyannote's intermediates come from its own embedding model. */
+const REPLAY_EMBEDDING = 'wespeaker-resnet34-lm';
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseCommandLine({
+    format: { type: 'string', default: 'json' },
+    'num-speakers': { type: 'string' },
+    'min-speakers': { type: 'string' },
+    'max-speakers': { type: 'string' },
+    exclusive: { type: 'boolean', default: false },
+    recipe: { type: 'string' },
+    embedding: { type: 'string' },
+    replay: { type: 'string' },
+    'models-dir': { type: 'string' },
+    provider: { type: 'string' },
+    threads: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(`expected one audio file, got ${positionals.length} (see --help)`);
+  const file = positionals[0];
+  const format = oneOf(values.format, ['json', 'rttm'] as const, '--format')!;
+  const provider = oneOf(values.provider, ['cpu', 'cuda'] as const, '--provider');
+  const replay = values.replay ? loadReplay(values.replay) : undefined;
+
+  const engine = await DiarizationEngine.load({
+    modelsDir: values['models-dir'],
+    executionProviders: provider === 'cuda' ? (['cuda', 'cpu'] as ExecutionProvider[]) : ['cpu'],
+    intraOpThreads: positiveInteger(values.threads, '--threads'),
+  });
+  try {
+    const result = await engine.diarize(file, {
+      numSpeakers: positiveInteger(values['num-speakers'], '--num-speakers'),
+      minSpeakers: positiveInteger(values['min-speakers'], '--min-speakers'),
+      maxSpeakers: positiveInteger(values['max-speakers'], '--max-speakers'),
+      exclusive: values.exclusive,
+      recipe: oneOf(values.recipe, RECIPES, '--recipe'),
+      embedding: values.embedding ?? (replay?.embeddings ? REPLAY_EMBEDDING : undefined),
+      replay,
+      onProgress: progressBar(),
+    });
+    const replayedAll = !!replay?.embeddings;
+    for (const notice of result.notices) {
+      // with replayed embeddings no embedding model ran, so a note about choosing one is noise
+      if (!replayedAll) process.stderr.write(`note: ${notice}\n`);
+    }
+    process.stdout.write(format === 'rttm' ? toRttm(result.segments, fileId(file)) : `${JSON.stringify(asJson(file, result), null, 2)}\n`);
+  } finally {
+    await engine.dispose();
+  }
+  return 0;
+}
+
+function fileId(file: string): string {
+  return basename(file, extname(file));
+}
+
+function asJson(file: string, result: DiarizationResult) {
+  return {
+    file,
+    duration: result.duration,
+    recipe: result.recipe,
+    exclusive: result.exclusive,
+    models: result.models,
+    speakers: result.speakers,
+    segments: result.segments,
+    notices: result.notices,
+  };
+}
+
+runMain('diarize', main);

@@ -1,0 +1,45 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { DIARIZE_QUEUE, WEBHOOK_QUEUE } from './keys';
+import type { DiarizeJobData, WebhookJobData } from './schemas';
+
+export interface QueuePolicy {
+  attempts: number;
+  backoffMs: number;
+  /** How long finished BullMQ jobs are kept (the service's own records hold the same TTL). */
+  ttlSeconds: number;
+}
+
+export function diarizeJobOptions(policy: QueuePolicy): JobsOptions {
+  return {
+    attempts: policy.attempts,
+    backoff: { type: 'exponential', delay: policy.backoffMs },
+    removeOnComplete: { age: policy.ttlSeconds },
+    removeOnFail: { age: policy.ttlSeconds },
+  };
+}
+
+export function webhookJobOptions(policy: QueuePolicy): JobsOptions {
+  return diarizeJobOptions(policy);
+}
+
+export type DiarizeQueue = Queue<DiarizeJobData, unknown, string>;
+export type WebhookQueue = Queue<WebhookJobData, unknown, string>;
+
+export function createDiarizeQueue(connection: Redis, prefix: string): DiarizeQueue {
+  return new Queue<DiarizeJobData, unknown, string>(DIARIZE_QUEUE, { connection, prefix });
+}
+
+export function createWebhookQueue(connection: Redis, prefix: string): WebhookQueue {
+  return new Queue<WebhookJobData, unknown, string>(WEBHOOK_QUEUE, { connection, prefix });
+}
+
+export async function enqueueDiarization(queue: DiarizeQueue, data: DiarizeJobData, policy: QueuePolicy): Promise<void> {
+  // The BullMQ job id is the service's job id, so both sides can find each other.
+  await queue.add('diarize', data, { ...diarizeJobOptions(policy), jobId: data.jobId });
+}
+
+/** One webhook delivery per job: the fixed BullMQ id makes a second enqueue a no-op. */
+export async function enqueueWebhook(queue: WebhookQueue, jobId: string, policy: QueuePolicy): Promise<void> {
+  await queue.add('deliver', { jobId }, { ...webhookJobOptions(policy), jobId: `webhook-${jobId}` });
+}

@@ -1,0 +1,305 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { RedisKeys } from './keys';
+import {
+  JOB_STATUSES,
+  engineOptionsSchema,
+  jobErrorSchema,
+  resultSummarySchema,
+  webhookStateSchema,
+  type EngineOptions,
+  type JobError,
+  type JobStatus,
+  type ResultSummary,
+  type WebhookState,
+} from './schemas';
+
+/** A job as the API reports it; kept in a Redis hash so that fields update independently. */
+export interface JobRecord {
+  id: string;
+  /** sha256 of the bearer token that created the job. */
+  owner: string;
+  status: JobStatus;
+  stage: string;
+  percent: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Attempts started so far (retries and stalled restarts count). */
+  attempts: number;
+  filename: string | null;
+  audioKey: string;
+  options: EngineOptions;
+  error: JobError | null;
+  summary: ResultSummary | null;
+  resultKey: string | null;
+  webhookUrl: string | null;
+  webhook: WebhookState | null;
+}
+
+const json = <T extends z.ZodType>(schema: T) =>
+  z
+    .string()
+    .transform((text) => JSON.parse(text) as unknown)
+    .pipe(schema);
+
+const hashSchema = z.object({
+  id: z.string(),
+  owner: z.string(),
+  status: z.enum(JOB_STATUSES),
+  stage: z.string(),
+  percent: z.coerce.number(),
+  created_at: z.string(),
+  started_at: z.string().optional(),
+  finished_at: z.string().optional(),
+  attempts: z.coerce.number().default(0),
+  filename: z.string().optional(),
+  audio_key: z.string(),
+  options: json(engineOptionsSchema),
+  error: json(jobErrorSchema).optional(),
+  summary: json(resultSummarySchema).optional(),
+  result_key: z.string().optional(),
+  webhook_url: z.string().optional(),
+  webhook: json(webhookStateSchema).optional(),
+});
+
+/**
+ * Moves a record from one of the allowed statuses to a new one and sets fields, atomically.
+ * ARGV: allowed (comma list), new status, ttl seconds (0 = not terminal), expiry score, id,
+ * channel, then field/value pairs; a field named "?x" is set only when x is not set yet.
+ * Terminal transitions set the record's TTL, index it for the storage sweeper and announce it.
+ */
+const TRANSITION_SCRIPT = `
+local current = redis.call('HGET', KEYS[1], 'status')
+if not current then return {0, ''} end
+local allowed = false
+for status in string.gmatch(ARGV[1], '[^,]+') do
+  if status == current then allowed = true end
+end
+if not allowed then return {0, current} end
+redis.call('HSET', KEYS[1], 'status', ARGV[2])
+for i = 7, #ARGV, 2 do
+  local field = ARGV[i]
+  if string.sub(field, 1, 1) == '?' then
+    redis.call('HSETNX', KEYS[1], string.sub(field, 2), ARGV[i + 1])
+  elseif string.sub(field, 1, 1) == '+' then
+    redis.call('HINCRBY', KEYS[1], string.sub(field, 2), ARGV[i + 1])
+  else
+    redis.call('HSET', KEYS[1], field, ARGV[i + 1])
+  end
+end
+if tonumber(ARGV[3]) > 0 then
+  redis.call('EXPIRE', KEYS[1], ARGV[3])
+  redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
+  redis.call('PUBLISH', ARGV[6], cjson.encode({id = ARGV[5], status = ARGV[2]}))
+end
+return {1, current}
+`;
+
+/** Sets one field only while the record exists (never resurrects an expired record). */
+const SET_IF_EXISTS_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1
+`;
+
+export interface NewJobRecord {
+  id: string;
+  owner: string;
+  filename: string | null;
+  audioKey: string;
+  options: EngineOptions;
+  webhookUrl: string | null;
+}
+
+export interface TransitionResult {
+  changed: boolean;
+  /** Status before the call ('' when the record does not exist). */
+  previous: JobStatus | '';
+}
+
+/** Job records in Redis: creation, status transitions, progress and webhook state. */
+export class JobRecordStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  async create(job: NewJobRecord, now = new Date()): Promise<void> {
+    const fields: Record<string, string> = {
+      id: job.id,
+      owner: job.owner,
+      status: 'queued',
+      stage: 'queued',
+      percent: '0',
+      created_at: now.toISOString(),
+      attempts: '0',
+      audio_key: job.audioKey,
+      options: JSON.stringify(job.options),
+    };
+    if (job.filename !== null) fields.filename = job.filename;
+    if (job.webhookUrl !== null) {
+      fields.webhook_url = job.webhookUrl;
+      const pending: WebhookState = {
+        url: job.webhookUrl,
+        status: 'pending',
+        attempts: 0,
+        last_status_code: null,
+        last_error: null,
+        delivered_at: null,
+      };
+      fields.webhook = JSON.stringify(pending);
+    }
+    await this.redis.hset(this.keys.record(job.id), fields);
+  }
+
+  /** Removes a record that never made it into the queue. */
+  async remove(jobId: string): Promise<void> {
+    await this.redis.del(this.keys.record(jobId));
+  }
+
+  async get(jobId: string): Promise<JobRecord | null> {
+    const hash = await this.redis.hgetall(this.keys.record(jobId));
+    if (Object.keys(hash).length === 0) return null;
+    const parsed = hashSchema.parse(hash);
+    return {
+      id: parsed.id,
+      owner: parsed.owner,
+      status: parsed.status,
+      stage: parsed.stage,
+      percent: parsed.percent,
+      createdAt: parsed.created_at,
+      startedAt: parsed.started_at ?? null,
+      finishedAt: parsed.finished_at ?? null,
+      attempts: parsed.attempts,
+      filename: parsed.filename ?? null,
+      audioKey: parsed.audio_key,
+      options: parsed.options,
+      error: parsed.error ?? null,
+      summary: parsed.summary ?? null,
+      resultKey: parsed.result_key ?? null,
+      webhookUrl: parsed.webhook_url ?? null,
+      webhook: parsed.webhook ?? null,
+    };
+  }
+
+  private async transition(
+    jobId: string,
+    from: readonly JobStatus[],
+    to: JobStatus,
+    fields: [string, string][],
+    terminal: boolean,
+  ): Promise<TransitionResult> {
+    const now = Date.now();
+    const args = [
+      from.join(','),
+      to,
+      terminal ? String(this.ttlSeconds) : '0',
+      String(now + this.ttlSeconds * 1000),
+      jobId,
+      this.keys.finishedChannel,
+      ...fields.flat(),
+    ];
+    const [changed, previous] = (await this.redis.eval(
+      TRANSITION_SCRIPT,
+      2,
+      this.keys.record(jobId),
+      this.keys.expiry,
+      ...args,
+    )) as [number, string];
+    return { changed: changed === 1, previous: previous as JobStatus | '' };
+  }
+
+  /** A worker starts an attempt (also after a retry or a stalled restart). */
+  markProcessing(jobId: string, now = new Date()): Promise<TransitionResult> {
+    return this.transition(
+      jobId,
+      ['queued', 'processing'],
+      'processing',
+      [
+        ['?started_at', now.toISOString()],
+        ['stage', 'starting'],
+        ['+attempts', '1'],
+      ],
+      false,
+    );
+  }
+
+  async setProgress(jobId: string, stage: string, percent: number): Promise<boolean> {
+    const result = await this.transition(
+      jobId,
+      ['processing'],
+      'processing',
+      [
+        ['stage', stage],
+        ['percent', String(Math.max(0, Math.min(100, Math.round(percent))))],
+      ],
+      false,
+    );
+    return result.changed;
+  }
+
+  /** A failed attempt that BullMQ will retry. */
+  markRetrying(jobId: string, error: JobError): Promise<TransitionResult> {
+    return this.transition(
+      jobId,
+      ['processing', 'queued'],
+      'queued',
+      [
+        ['stage', 'waiting_to_retry'],
+        ['percent', '0'],
+        ['last_error', JSON.stringify(error)],
+      ],
+      false,
+    );
+  }
+
+  markSucceeded(jobId: string, summary: ResultSummary, resultKey: string, now = new Date()): Promise<TransitionResult> {
+    return this.transition(
+      jobId,
+      ['processing', 'queued'],
+      'succeeded',
+      [
+        ['stage', 'done'],
+        ['percent', '100'],
+        ['finished_at', now.toISOString()],
+        ['summary', JSON.stringify(summary)],
+        ['result_key', resultKey],
+      ],
+      true,
+    );
+  }
+
+  markFailed(jobId: string, error: JobError, now = new Date()): Promise<TransitionResult> {
+    return this.transition(
+      jobId,
+      ['processing', 'queued'],
+      'failed',
+      [
+        ['stage', 'failed'],
+        ['finished_at', now.toISOString()],
+        ['error', JSON.stringify(error)],
+      ],
+      true,
+    );
+  }
+
+  markCanceled(jobId: string, now = new Date()): Promise<TransitionResult> {
+    return this.transition(
+      jobId,
+      ['processing', 'queued'],
+      'canceled',
+      [
+        ['stage', 'canceled'],
+        ['finished_at', now.toISOString()],
+        ['error', JSON.stringify({ code: 'CANCELED', message: 'the job was canceled by its owner' } satisfies JobError)],
+      ],
+      true,
+    );
+  }
+
+  async setWebhookState(jobId: string, state: WebhookState): Promise<void> {
+    await this.redis.eval(SET_IF_EXISTS_SCRIPT, 1, this.keys.record(jobId), 'webhook', JSON.stringify(state));
+  }
+}

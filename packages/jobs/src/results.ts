@@ -1,0 +1,63 @@
+import type { DiarizationResult } from '@diarization/engine';
+import { z } from 'zod';
+import type { ResultSummary } from './schemas';
+
+/** The stored result document (results/<id>.json), as GET /jobs/:id/result returns it. */
+export const storedResultSchema = z.object({
+  id: z.string(),
+  duration: z.number(),
+  exclusive: z.boolean(),
+  segments: z.array(z.object({ speaker: z.string(), start: z.number(), end: z.number() })),
+  speakers: z.array(z.object({ speaker: z.string(), seconds: z.number() })),
+  recipe: z.string(),
+  models: z.object({
+    segmentation: z.object({ id: z.string(), file: z.string() }),
+    embedding: z.object({ id: z.string(), file: z.string() }),
+  }),
+  notices: z.array(z.string()),
+});
+export type StoredResult = z.output<typeof storedResultSchema>;
+
+export function toStoredResult(jobId: string, result: DiarizationResult): StoredResult {
+  return {
+    id: jobId,
+    duration: result.duration,
+    exclusive: result.exclusive,
+    segments: result.segments.map(({ speaker, start, end }) => ({ speaker, start, end })),
+    speakers: result.speakers.map(({ speaker, seconds }) => ({ speaker, seconds })),
+    recipe: result.recipe,
+    models: result.models,
+    notices: result.notices,
+  };
+}
+
+export function summarize(result: StoredResult): ResultSummary {
+  return {
+    duration: result.duration,
+    num_speakers: result.speakers.length,
+    num_segments: result.segments.length,
+    exclusive: result.exclusive,
+    speakers: result.speakers,
+  };
+}
+
+/** The legacy POST /diarize body: exactly these two keys, as the Flask service answered. */
+export interface LegacyDiarizeResponse {
+  speakers: { speaker: string; start: number; end: number }[];
+  duration: number;
+}
+
+export function toLegacyResponse(result: StoredResult): LegacyDiarizeResponse {
+  return {
+    speakers: result.segments.map(({ speaker, start, end }) => ({ speaker, start, end })),
+    duration: result.duration,
+  };
+}
+
+/** RTTM (NIST): one SPEAKER line per segment; the file id may not contain spaces. */
+export function toRttm(result: StoredResult, uri: string): string {
+  const safeUri = uri.replace(/\s+/g, '_') || result.id;
+  return result.segments
+    .map(({ speaker, start, end }) => `SPEAKER ${safeUri} 1 ${start.toFixed(3)} ${(end - start).toFixed(3)} <NA> <NA> ${speaker} <NA> <NA>\n`)
+    .join('');
+}

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+
+export const JOB_STATUSES = ['queued', 'processing', 'succeeded', 'failed', 'canceled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'canceled'];
+
+export function isTerminal(status: JobStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+export const MAX_SPEAKERS = 50;
+
+/** Multipart fields arrive as strings; JSON may send numbers. Both become numbers here. */
+const speakerCount = z.preprocess(
+  (value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
+  z
+    .number({ error: `must be a whole number between 1 and ${MAX_SPEAKERS}` })
+    .int({ error: `must be a whole number between 1 and ${MAX_SPEAKERS}` })
+    .min(1, { error: `must be a whole number between 1 and ${MAX_SPEAKERS}` })
+    .max(MAX_SPEAKERS, { error: `must be a whole number between 1 and ${MAX_SPEAKERS}` }),
+);
+
+const flag = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    const text = value.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(text)) return true;
+    if (['false', '0', 'no', 'off'].includes(text)) return false;
+    return value;
+  },
+  z.boolean({ error: 'must be true or false' }),
+);
+
+const httpUrl = (label: string) =>
+  z
+    .string({ error: `must be an http:// or https:// URL` })
+    .trim()
+    .max(2048, { error: 'must be at most 2048 characters' })
+    .refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), {
+      error: `${label} must be an http:// or https:// URL`,
+    });
+
+const optionFields = {
+  num_speakers: speakerCount.optional(),
+  min_speakers: speakerCount.optional(),
+  max_speakers: speakerCount.optional(),
+  exclusive: flag.optional(),
+  webhook_url: httpUrl('webhook_url').optional(),
+};
+
+interface SpeakerCounts {
+  num_speakers?: number;
+  min_speakers?: number;
+  max_speakers?: number;
+}
+
+function checkSpeakerCounts(options: SpeakerCounts, context: z.RefinementCtx): void {
+  if (options.num_speakers !== undefined && (options.min_speakers !== undefined || options.max_speakers !== undefined)) {
+    context.addIssue({
+      code: 'custom',
+      path: ['num_speakers'],
+      message: 'give either num_speakers or min_speakers/max_speakers, not both',
+    });
+  }
+  if (options.min_speakers !== undefined && options.max_speakers !== undefined && options.min_speakers > options.max_speakers) {
+    context.addIssue({ code: 'custom', path: ['min_speakers'], message: 'must not be greater than max_speakers' });
+  }
+}
+
+/** Diarization options as clients send them (snake_case, as in the old service). */
+export const diarizeOptionsSchema = z.object(optionFields).strict().superRefine(checkSpeakerCounts);
+export type DiarizeOptionsInput = z.output<typeof diarizeOptionsSchema>;
+
+/** A JSON job request: the options plus the audio's URL. */
+export const urlJobRequestSchema = z
+  .object({ audio_url: httpUrl('audio_url'), ...optionFields })
+  .strict()
+  .superRefine(checkSpeakerCounts);
+export type UrlJobRequest = z.output<typeof urlJobRequestSchema>;
+
+/** Engine options as the worker passes them on. */
+export const engineOptionsSchema = z.object({
+  numSpeakers: z.number().int().optional(),
+  minSpeakers: z.number().int().optional(),
+  maxSpeakers: z.number().int().optional(),
+  exclusive: z.boolean(),
+});
+export type EngineOptions = z.output<typeof engineOptionsSchema>;
+
+export function toEngineOptions(input: DiarizeOptionsInput): EngineOptions {
+  return {
+    numSpeakers: input.num_speakers,
+    minSpeakers: input.min_speakers,
+    maxSpeakers: input.max_speakers,
+    exclusive: input.exclusive ?? false,
+  };
+}
+
+/** What a diarize job carries through BullMQ. */
+export const diarizeJobDataSchema = z.object({
+  jobId: z.string().min(1),
+  audioKey: z.string().min(1),
+  /** File name extension of the original upload (".m4a"), kept for the temp copy. */
+  extension: z.string().max(16),
+  options: engineOptionsSchema,
+});
+export type DiarizeJobData = z.output<typeof diarizeJobDataSchema>;
+
+export const webhookJobDataSchema = z.object({ jobId: z.string().min(1) });
+export type WebhookJobData = z.output<typeof webhookJobDataSchema>;
+
+/** Why a job failed, for the client. */
+export const jobErrorSchema = z.object({ code: z.string(), message: z.string() });
+export type JobError = z.output<typeof jobErrorSchema>;
+
+export const resultSummarySchema = z.object({
+  duration: z.number(),
+  num_speakers: z.number().int(),
+  num_segments: z.number().int(),
+  exclusive: z.boolean(),
+  speakers: z.array(z.object({ speaker: z.string(), seconds: z.number() })),
+});
+export type ResultSummary = z.output<typeof resultSummarySchema>;
+
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export const webhookStateSchema = z.object({
+  url: z.string(),
+  status: z.enum(WEBHOOK_DELIVERY_STATUSES),
+  attempts: z.number().int(),
+  last_status_code: z.number().int().nullable(),
+  last_error: z.string().nullable(),
+  delivered_at: z.string().nullable(),
+});
+export type WebhookState = z.output<typeof webhookStateSchema>;
