@@ -39,6 +39,8 @@ const waveformEmbeddingInterface = z.object({
 const agglomerativeSettings = z.object({
   threshold: z.number().positive(),
   minClusterSize: z.number().int().positive(),
+  /** How the threshold was chosen, for models whose threshold is not pyannote's. */
+  tuning: z.string().optional(),
 });
 
 const common = {

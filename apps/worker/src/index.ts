@@ -1,1 +1,2 @@
-export {};
+export { startWorker, type RunningWorker } from './worker';
+export { handleShutdownSignals } from './shutdown';

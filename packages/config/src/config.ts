@@ -27,7 +27,8 @@ export interface ServiceConfig {
   tokens: string[];
   redisUrl: string;
   queuePrefix: string;
-  modelsDir: string;
+  /** Unset: the engine's default (models/weights in the checkout, as `npm run models` fills it). */
+  modelsDir?: string;
   storage: StorageConfig;
   webhooks: {
     /** `whsec_...`; webhooks are refused while it is unset. */
@@ -144,7 +145,7 @@ export function loadConfig(env: Env = process.env, role: ServiceRole = 'all', cw
     tokens: raw.DIARIZATION_TOKEN ?? [],
     redisUrl: raw.REDIS_URL,
     queuePrefix: raw.QUEUE_PREFIX,
-    modelsDir: resolve(cwd, raw.MODELS_DIR),
+    modelsDir: raw.MODELS_DIR === undefined ? undefined : resolve(cwd, raw.MODELS_DIR),
     storage: storageConfig(raw, cwd),
     webhooks: {
       secret: raw.WEBHOOK_SECRET,

@@ -77,7 +77,7 @@ export const envSchema = z.object({
     .trim()
     .regex(/^[A-Za-z0-9_.-]+$/, { message: 'may only hold letters, digits, "_", "." and "-"' })
     .default('diarization'),
-  MODELS_DIR: z.string().trim().min(1).default('models/weights'),
+  MODELS_DIR: z.string().trim().min(1).optional(),
   STORAGE_DIR: z.string().trim().min(1).default('./data'),
   S3_ENDPOINT: httpUrl.optional(),
   S3_REGION: z.string().trim().min(1).default('us-east-1'),

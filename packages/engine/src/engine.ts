@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { defaultModelsDir, loadManifest, type EmbeddingModelEntry, type Manifest } from '@diarization/models';
+import { defaultModelsDir, loadManifest, type AgglomerativeSettings, type EmbeddingModelEntry, type Manifest } from '@diarization/models';
 import { Plda } from './clustering';
 import { FbankEmbedder } from './embedding/fbank-embedder';
 import type { SpeakerEmbedder } from './embedding/types';
@@ -9,7 +9,7 @@ import { resolveEmbedding, resolvePlda, resolveSegmentation } from './models/res
 import type { SessionSettings } from './onnx/session';
 import { validateOptions } from './options';
 import { summarizeSpeakers } from './output/segments';
-import { analyseAudio, type Replay } from './pipeline/analyse';
+import { analyseAudio, type ChunkAnalysis, type Replay } from './pipeline/analyse';
 import { assembleDiarization } from './pipeline/assemble';
 import { Segmenter } from './segmentation/segmenter';
 import type { DiarizationResult, DiarizeOptions, EngineConfig, ModelInfo, Recipe, Stage } from './types';
@@ -25,7 +25,7 @@ export interface EngineDescription {
 export const DEFAULT_MAX_DURATION_SECONDS = 4 * 3600;
 const SEGMENTATION_BATCH = 8;
 
-interface EmbeddingComponents {
+export interface EmbeddingComponents {
   entry: EmbeddingModelEntry;
   file: string;
   /** Absent when only the model's settings are needed (replayed embeddings). */
@@ -34,10 +34,25 @@ interface EmbeddingComponents {
   notices: string[];
 }
 
-/** Options only the parity tooling uses. */
+/** Options only the parity and tuning tools use. */
 export interface InternalDiarizeOptions extends DiarizeOptions {
   /** pyannote's intermediates to use in place of running the models. */
   replay?: Replay;
+  /** Overrides the embedding model's 3.1-recipe clustering settings. */
+  agglomerative?: Partial<AgglomerativeSettings>;
+}
+
+/** The result of the streaming pass, ready to be clustered (possibly several times). */
+export interface AnalysedAudio {
+  readonly analysis: ChunkAnalysis;
+  readonly embedding: EmbeddingComponents;
+  /** Wall-clock seconds of the pass. */
+  readonly seconds: number;
+}
+
+function reportProgress(options: DiarizeOptions, stage: Stage, fraction: number): void {
+  const start = STAGE_START[stage];
+  options.onProgress?.({ stage, fraction: Math.min(1, start + fraction * (STAGE_START.clustering - start)) });
 }
 
 /** Overall progress reached when each stage starts (the streaming pass is most of the work). */
@@ -97,21 +112,17 @@ export class DiarizationEngine {
   }
 
   async diarize(source: string | Readable, options: InternalDiarizeOptions = {}): Promise<DiarizationResult> {
-    const validated = validateOptions(options);
-    const needsModel = !options.replay?.embeddings;
-    const embedding = validated.embedding
-      ? await this.embeddingComponents(validated.embedding, needsModel)
-      : this.defaultEmbedding;
-    const recipe = validated.recipe ?? (embedding.plda ? 'community-1' : '3.1');
-    if (recipe === 'community-1' && !embedding.plda) {
-      throw new DiarizationError(
-        'INVALID_OPTIONS',
-        `the community-1 recipe needs a PLDA, and embedding model "${embedding.entry.id}" has none: use the 3.1 recipe`,
-      );
-    }
-    const progress = (stage: Stage, fraction: number) =>
-      options.onProgress?.({ stage, fraction: Math.min(1, STAGE_START[stage] + fraction * (STAGE_START.clustering - STAGE_START[stage])) });
+    return this.assemble(await this.analyse(source, options), options);
+  }
 
+  /**
+   * The streaming pass (decode, segment, embed). Together with `assemble` this is `diarize`;
+   * split so that tools can cluster the same analysis with other settings (threshold tuning).
+   */
+  async analyse(source: string | Readable, options: InternalDiarizeOptions = {}): Promise<AnalysedAudio> {
+    const validated = validateOptions(options);
+    const embedding = await this.embeddingFor(validated.embedding, !options.replay?.embeddings);
+    this.recipeFor(validated.recipe, embedding); // fail on a bad recipe before the expensive part
     const started = performance.now();
     const analysis = await analyseAudio(source, {
       segmenter: this.segmenter,
@@ -120,9 +131,17 @@ export class DiarizationEngine {
       batchSize: SEGMENTATION_BATCH,
       maxDurationSeconds: this.maxDurationSeconds,
       signal: options.signal,
-      onProgress: (stage, fraction) => progress(stage, stage === 'decoding' ? 0 : fraction),
+      onProgress: (stage, fraction) => reportProgress(options, stage, stage === 'decoding' ? 0 : fraction),
     });
     options.signal?.throwIfAborted();
+    return { analysis, embedding, seconds: (performance.now() - started) / 1000 };
+  }
+
+  /** Everything after the models: count, cluster, reconstruct, name the speakers. */
+  assemble(analysed: AnalysedAudio, options: InternalDiarizeOptions = {}): DiarizationResult {
+    const validated = validateOptions(options);
+    const { analysis, embedding } = analysed;
+    const recipe = this.recipeFor(validated.recipe, embedding);
     const duration = analysis.numSamples / this.segmenter.sampleRate;
     const assembled = assembleDiarization(
       analysis,
@@ -131,8 +150,8 @@ export class DiarizationEngine {
       duration,
       validated.bounds,
       validated.exclusive,
-      { recipe, plda: embedding.plda, agglomerative: embedding.entry.agglomerative },
-      (stage) => progress(stage, 0),
+      { recipe, plda: embedding.plda, agglomerative: { ...embedding.entry.agglomerative, ...options.agglomerative } },
+      (stage) => reportProgress(options, stage, 0),
     );
     const notices = [...this.loadNotices, ...embedding.notices];
     const { minSpeakers, maxSpeakers } = validated.bounds;
@@ -142,8 +161,6 @@ export class DiarizationEngine {
       );
     }
     options.onProgress?.({ stage: 'done', fraction: 1 });
-    const total = (performance.now() - started) / 1000;
-    const analysisSeconds = total - assembled.clusteringSeconds - assembled.reconstructionSeconds;
     return {
       segments: assembled.segments,
       exclusive: validated.exclusive,
@@ -153,14 +170,29 @@ export class DiarizationEngine {
       models: { segmentation: this.segmentationInfo, embedding: { id: embedding.entry.id, file: embedding.file } },
       notices,
       timings: {
-        decoding: analysisSeconds - analysis.segmentationSeconds - analysis.embeddingSeconds,
+        decoding: analysed.seconds - analysis.segmentationSeconds - analysis.embeddingSeconds,
         segmentation: analysis.segmentationSeconds,
         embeddings: analysis.embeddingSeconds,
         clustering: assembled.clusteringSeconds,
         reconstruction: assembled.reconstructionSeconds,
-        total,
+        total: analysed.seconds + assembled.clusteringSeconds + assembled.reconstructionSeconds,
       },
     };
+  }
+
+  private async embeddingFor(requested: string | undefined, needsModel: boolean): Promise<EmbeddingComponents> {
+    return requested ? this.embeddingComponents(requested, needsModel) : this.defaultEmbedding;
+  }
+
+  private recipeFor(requested: Recipe | undefined, embedding: EmbeddingComponents): Recipe {
+    const recipe = requested ?? (embedding.plda ? 'community-1' : '3.1');
+    if (recipe === 'community-1' && !embedding.plda) {
+      throw new DiarizationError(
+        'INVALID_OPTIONS',
+        `the community-1 recipe needs a PLDA, and embedding model "${embedding.entry.id}" has none: use the 3.1 recipe`,
+      );
+    }
+    return recipe;
   }
 
   private embeddingComponents(requested: string, needsModel: boolean): Promise<EmbeddingComponents> {

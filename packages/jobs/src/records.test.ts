@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { startRedis, type TestRedis } from '../../../test/support/redis-server';
-import { createRedis, JobRecordStore, RedisKeys, sweepExpiredObjects, type NewJobRecord } from './index';
+import { createRedis, redisReady, JobRecordStore, RedisKeys, sweepExpiredObjects, type NewJobRecord } from './index';
 import { LocalObjectStore } from '@diarization/storage';
 import { makeTempDir, type TempDir } from '../../../test/support/temp-dir';
 
@@ -22,6 +22,7 @@ describe('JobRecordStore (real Redis)', () => {
   beforeAll(async () => {
     server = await startRedis();
     redis = createRedis(server.url, { failFast: true });
+    await redisReady(redis);
     records = new JobRecordStore(redis, keys, 3600);
   });
   afterAll(async () => {
@@ -62,6 +63,7 @@ describe('JobRecordStore (real Redis)', () => {
 
   it('lets only one terminal transition win, sets the TTL and announces it', async () => {
     const subscriber = redis.duplicate();
+    await redisReady(subscriber);
     const messages: string[] = [];
     await subscriber.subscribe(keys.finishedChannel);
     subscriber.on('message', (_channel, message) => messages.push(message));

@@ -255,6 +255,20 @@ export class JobRecordStore {
     );
   }
 
+  /** A running attempt handed back to the queue (worker shutdown): not a failure. */
+  markRequeued(jobId: string): Promise<TransitionResult> {
+    return this.transition(
+      jobId,
+      ['processing'],
+      'queued',
+      [
+        ['stage', 'queued'],
+        ['percent', '0'],
+      ],
+      false,
+    );
+  }
+
   markSucceeded(jobId: string, summary: ResultSummary, resultKey: string, now = new Date()): Promise<TransitionResult> {
     return this.transition(
       jobId,

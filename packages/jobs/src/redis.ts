@@ -16,6 +16,8 @@ export function createRedis(url: string, options: RedisConnectionOptions): Redis
     // BullMQ workers require null (retry forever); the API gives up after one retry.
     maxRetriesPerRequest: options.failFast ? 1 : null,
     connectTimeout: 5000,
+    // A command on a half-open connection must not hang an HTTP request.
+    commandTimeout: options.failFast ? 5000 : undefined,
     // Reconnect quickly after an outage, but without hammering a server that is down.
     retryStrategy: (times) => Math.min(times * 200, 2000),
   });
@@ -31,4 +33,20 @@ export function isRedisUnavailable(error: unknown): boolean {
   return /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|MaxRetriesPerRequestError|Reached the max retries|connect ETIMEDOUT|Connection timeout|enableOfflineQueue|LOADING|CLUSTERDOWN|getaddrinfo/i.test(
     text,
   );
+}
+
+/** Resolves once the connection is ready, or rejects after `timeoutMs`. */
+export function redisReady(redis: Redis, timeoutMs = 10_000): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      reject(new Error(`Redis did not become ready within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onReady = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once('ready', onReady);
+  });
 }

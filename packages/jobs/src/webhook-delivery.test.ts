@@ -6,7 +6,7 @@ import { silentLogger } from '@diarization/config';
 import { LocalObjectStore } from '@diarization/storage';
 import { startRedis, type TestRedis } from '../../../test/support/redis-server';
 import { makeTempDir, type TempDir } from '../../../test/support/temp-dir';
-import { createRedis, deliverWebhook, JobRecordStore, RedisKeys, type WebhookDeliveryDeps } from './index';
+import { createRedis, redisReady, deliverWebhook, JobRecordStore, RedisKeys, type WebhookDeliveryDeps } from './index';
 
 const SECRET = `whsec_${Buffer.from('a test secret of 32 bytes.......').toString('base64')}`;
 
@@ -29,6 +29,7 @@ describe('deliverWebhook', () => {
   beforeAll(async () => {
     redisServer = await startRedis();
     redis = createRedis(redisServer.url, { failFast: true });
+    await redisReady(redis);
     dir = makeTempDir();
     const store = new LocalObjectStore(dir.path);
     await store.init();

@@ -103,7 +103,8 @@ describe('agglomerativeTrainLabels (pyannote 3.1 cluster())', () => {
   });
 });
 
-describe('clusterAgglomerative (3.1 recipe) on the pyannote sample', () => {
+describe('clusterAgglomerative (3.1.1 training rule) on the pyannote sample', () => {
+  const PARAMS_311 = { ...PYANNOTE31_AGGLOMERATIVE_PARAMS, trainingSelection: 'active' as const };
   const raw = requireArray(loadNpz(join(SAMPLE_FIXTURES, 'raw_embeddings.npz')), 'embeddings', 'raw_embeddings.npz');
   const seg = requireArray(loadNpz(join(SAMPLE_FIXTURES, 'segmentations.npz')), 'segmentations', 'segmentations.npz');
   const embeddings: EmbeddingSet = { data: Float32Array.from(toFloat64(raw)), numChunks: 21, numLocalSpeakers: 3, dimension: 256 };
@@ -125,7 +126,7 @@ describe('clusterAgglomerative (3.1 recipe) on the pyannote sample', () => {
   it('finds 3 clusters with the 3.1 threshold: one community-1 speaker is split (34 of 37 clean embeddings agree)', () => {
     // The last three centroid merges happen at 0.701, 0.797 and 0.926; the 3.1 threshold 0.7046 cuts
     // the last two, leaving clusters of 22, 5 and 14 embeddings (all >= min size round(4.1) = 4).
-    const result = clusterAgglomerative(embeddings, segmentations, {}, PYANNOTE31_AGGLOMERATIVE_PARAMS);
+    const result = clusterAgglomerative(embeddings, segmentations, {}, PARAMS_311);
     expect(result.numClusters).toBe(3);
     expect(cleanRows.length).toBe(37);
     expect(agreement(result.hardClusters)).toBe(34);
@@ -133,14 +134,14 @@ describe('clusterAgglomerative (3.1 recipe) on the pyannote sample', () => {
 
   it('gives the 2 community-1 speakers when at most 2 are allowed (35 of 37 clean embeddings agree)', () => {
     for (const bounds of [{ maxClusters: 2 }, { numClusters: 2 }]) {
-      const result = clusterAgglomerative(embeddings, segmentations, bounds, PYANNOTE31_AGGLOMERATIVE_PARAMS);
+      const result = clusterAgglomerative(embeddings, segmentations, bounds, PARAMS_311);
       expect(result.numClusters).toBe(2);
       expect(agreement(result.hardClusters)).toBe(35);
     }
   });
 
   it('returns argmax assignments and mean centroids for every (chunk, speaker)', () => {
-    const result = clusterAgglomerative(embeddings, segmentations, {}, PYANNOTE31_AGGLOMERATIVE_PARAMS);
+    const result = clusterAgglomerative(embeddings, segmentations, {}, PARAMS_311);
     expect(result.hardClusters.length).toBe(63);
     expect(result.softClusters.length).toBe(63 * 3);
     for (let row = 0; row < 63; row++) {
@@ -150,19 +151,40 @@ describe('clusterAgglomerative (3.1 recipe) on the pyannote sample', () => {
   });
 
   it('puts everything in cluster 0 when max_clusters < 2', () => {
-    const result = clusterAgglomerative(embeddings, segmentations, { maxClusters: 1 }, PYANNOTE31_AGGLOMERATIVE_PARAMS);
+    const result = clusterAgglomerative(embeddings, segmentations, { maxClusters: 1 }, PARAMS_311);
     expect(result.numClusters).toBe(1);
     expect(Array.from(new Set(result.hardClusters))).toEqual([0]);
     expect(Array.from(new Set(result.softClusters))).toEqual([1]);
   });
 
   it('caps the linkage input and still assigns every embedding, deterministically', () => {
-    const params = { ...PYANNOTE31_AGGLOMERATIVE_PARAMS, maxEmbeddings: 20, seed: 3 };
+    const params = { ...PARAMS_311, maxEmbeddings: 20, seed: 3 };
     const capped = clusterAgglomerative(embeddings, segmentations, { numClusters: 2 }, params);
     const again = clusterAgglomerative(embeddings, segmentations, { numClusters: 2 }, params);
     expect(capped.hardClusters.length).toBe(63);
     expect(Array.from(capped.hardClusters)).toEqual(Array.from(again.hardClusters));
     expect(Array.from(capped.hardClusters).every((k) => k >= 0 && k < capped.numClusters)).toBe(true);
     expect(agreement(capped.hardClusters)).toBeGreaterThanOrEqual(33);
+  });
+});
+
+describe('clusterAgglomerative with pyannote 4.0 training rule (the default)', () => {
+  const raw = requireArray(loadNpz(join(SAMPLE_FIXTURES, 'raw_embeddings.npz')), 'embeddings', 'raw_embeddings.npz');
+  const seg = requireArray(loadNpz(join(SAMPLE_FIXTURES, 'segmentations.npz')), 'segmentations', 'segmentations.npz');
+  const embeddings: EmbeddingSet = { data: Float32Array.from(toFloat64(raw)), numChunks: 21, numLocalSpeakers: 3, dimension: 256 };
+  const segmentations: BinarySegmentations = { data: Uint8Array.from(toFloat64(seg)), numChunks: 21, numFrames: 589, numLocalSpeakers: 3 };
+
+  it('trains on the 37 clean embeddings community-1 trains on, not on all 41 active ones', () => {
+    const clean = clusterAgglomerative(embeddings, segmentations, {}, { ...PYANNOTE31_AGGLOMERATIVE_PARAMS, maxEmbeddings: 37 });
+    const cleanCapped = clusterAgglomerative(embeddings, segmentations, {}, { ...PYANNOTE31_AGGLOMERATIVE_PARAMS, maxEmbeddings: 36 });
+    // a cap of 37 leaves the clean selection untouched; 36 has to subsample it, so results may differ
+    expect(Array.from(clean.hardClusters)).toEqual(
+      Array.from(clusterAgglomerative(embeddings, segmentations, {}, PYANNOTE31_AGGLOMERATIVE_PARAMS).hardClusters),
+    );
+    expect(cleanCapped.hardClusters.length).toBe(63);
+    const active = clusterAgglomerative(embeddings, segmentations, {}, { ...PYANNOTE31_AGGLOMERATIVE_PARAMS, trainingSelection: 'active', maxEmbeddings: 37 });
+    const activeUncapped = clusterAgglomerative(embeddings, segmentations, {}, { ...PYANNOTE31_AGGLOMERATIVE_PARAMS, trainingSelection: 'active' });
+    // the 3.1.1 rule has 41 training embeddings, so a cap of 37 changes its input
+    expect(active.centroids[0]).not.toEqual(activeUncapped.centroids[0]);
   });
 });

@@ -1,13 +1,19 @@
 import { AgglomerativeHyperParameters, agglomerativeTrainLabels } from './agglomerative-labels';
 import { argmaxAssignment, softClustersFromCentroids } from './assignment';
 import { capSelection, DEFAULT_MAX_EMBEDDINGS, DEFAULT_SUBSAMPLE_SEED } from './cap-embeddings';
-import { gatherEmbeddings, selectActiveSpeakers } from './select-training-embeddings';
+import { DEFAULT_MIN_ACTIVE_RATIO, gatherEmbeddings, selectActiveSpeakers, selectCleanSpeakers } from './select-training-embeddings';
 import { singleClusterResult } from './single-cluster';
 import { clipToEmbeddingCount, resolveSpeakerBounds } from './speaker-bounds';
 import { BinarySegmentations, ClusteringResult, EmbeddingSet, SpeakerBounds } from './types';
 import { meanOfLabel } from './vectors';
 
 export interface AgglomerativeParams extends AgglomerativeHyperParameters {
+  /**
+   * Which embeddings train the linkage: 'clean' (default) is pyannote 4.0's BaseClustering rule,
+   * speakers alone for at least 20 % of the chunk, which is what pyannote runs today with the
+   * 3.1 hyper-parameters; 'active' is pyannote 3.1.1's rule, any active frame.
+   */
+  trainingSelection?: 'clean' | 'active';
   /** Cap on the embeddings given to the linkage (random subset beyond it). Default 5000. */
   maxEmbeddings?: number;
   /** Seed of the subset draw. */
@@ -21,9 +27,9 @@ export const PYANNOTE31_AGGLOMERATIVE_PARAMS: AgglomerativeParams = {
 };
 
 /**
- * pyannote 3.1.1 `AgglomerativeClustering.__call__` (BaseClustering): embeddings of active
- * speakers are clustered by centroid-linkage AHC, every embedding is then assigned to the
- * closest cluster centroid (argmax, no constraint). Linkage memory is O(min(N, maxEmbeddings)^2 / 2).
+ * pyannote's `AgglomerativeClustering.__call__` (BaseClustering): the training embeddings are
+ * clustered by centroid-linkage AHC, every embedding is then assigned to the closest cluster
+ * centroid (argmax, no constraint). Linkage memory is O(min(N, maxEmbeddings)^2 / 2).
  */
 export function clusterAgglomerative(
   embeddings: EmbeddingSet,
@@ -32,7 +38,9 @@ export function clusterAgglomerative(
   params: AgglomerativeParams,
 ): ClusteringResult {
   const selection = capSelection(
-    selectActiveSpeakers(embeddings, segmentations),
+    params.trainingSelection === 'active'
+      ? selectActiveSpeakers(embeddings, segmentations)
+      : selectCleanSpeakers(embeddings, segmentations, DEFAULT_MIN_ACTIVE_RATIO),
     params.maxEmbeddings ?? DEFAULT_MAX_EMBEDDINGS,
     params.seed ?? DEFAULT_SUBSAMPLE_SEED,
   );

@@ -1,0 +1,31 @@
+import type { JobRecord } from '@diarization/jobs';
+
+export const jobPath = (id: string): string => `/jobs/${id}`;
+
+/** A job as GET /jobs/:id shows it. */
+export function jobView(record: JobRecord): Record<string, unknown> {
+  const self = jobPath(record.id);
+  const view: Record<string, unknown> = {
+    id: record.id,
+    status: record.status,
+    progress: { stage: record.stage, percent: record.percent },
+    created_at: record.createdAt,
+    started_at: record.startedAt,
+    finished_at: record.finishedAt,
+  };
+  if ((record.status === 'failed' || record.status === 'canceled') && record.error !== null) view.error = record.error;
+  const links: Record<string, string> = { self };
+  if (record.status === 'succeeded' && record.summary !== null) {
+    view.result = record.summary;
+    links.result = `${self}/result`;
+    links.rttm = `${self}/result?format=rttm`;
+  }
+  if (record.webhook !== null) view.webhook = record.webhook;
+  view.links = links;
+  return view;
+}
+
+/** The 202 body of a new (or replayed) submission. */
+export function acceptedView(id: string): Record<string, unknown> {
+  return { id, status: 'queued', links: { self: jobPath(id) } };
+}

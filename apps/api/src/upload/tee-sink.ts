@@ -1,0 +1,67 @@
+import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { PassThrough, type Writable } from 'node:stream';
+import type { ObjectInfo, ObjectStore } from '@diarization/storage';
+import { payloadTooLarge } from '../errors';
+import type { FileSink } from './multipart';
+
+/** Waits for 'drain' when the stream is full, unless `failure` settles first. */
+async function writeWithBackpressure(stream: Writable, chunk: Buffer, failure: Promise<unknown>): Promise<void> {
+  if (stream.write(chunk)) return;
+  await Promise.race([once(stream, 'drain'), failure.then(() => new Promise<never>(() => undefined))]);
+}
+
+/**
+ * Streams an upload into the object store and, at the same time, into a local temp file that
+ * the audio check reads. Counts bytes and fails with 413 the moment the limit is passed.
+ */
+export class TeeSink implements FileSink {
+  private bytes = 0;
+  private readonly toStore = new PassThrough({ highWaterMark: 1024 * 1024 });
+  private readonly toFile: WriteStream;
+  private readonly abort = new AbortController();
+  private readonly stored: Promise<ObjectInfo>;
+  private readonly fileFailed: Promise<never>;
+
+  constructor(
+    private readonly store: ObjectStore,
+    readonly key: string,
+    readonly tempPath: string,
+    private readonly maxBytes: number,
+  ) {
+    this.toFile = createWriteStream(tempPath);
+    this.fileFailed = new Promise((_resolve, reject) => this.toFile.once('error', reject));
+    this.fileFailed.catch(() => undefined);
+    this.stored = store.put(key, this.toStore, { signal: this.abort.signal });
+    this.stored.catch(() => undefined); // awaited in end(); this only silences the early rejection
+  }
+
+  get size(): number {
+    return this.bytes;
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    this.bytes += chunk.length;
+    if (this.bytes > this.maxBytes) throw payloadTooLarge(this.maxBytes);
+    const failure = Promise.race([this.stored, this.fileFailed]);
+    await Promise.all([writeWithBackpressure(this.toStore, chunk, failure), writeWithBackpressure(this.toFile, chunk, failure)]);
+  }
+
+  async end(): Promise<void> {
+    this.toStore.end();
+    this.toFile.end();
+    await Promise.race([once(this.toFile, 'finish'), this.fileFailed]);
+    await this.stored;
+  }
+
+  /** Stops both copies and removes whatever was written (the partial object and the temp file). */
+  async discard(): Promise<void> {
+    this.abort.abort(new Error('upload discarded'));
+    this.toStore.destroy();
+    this.toFile.destroy();
+    await this.stored.catch(() => undefined);
+    await this.store.delete(this.key).catch(() => undefined);
+    await rm(this.tempPath, { force: true });
+  }
+}

@@ -1,0 +1,136 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '@diarization/config';
+import type { DiarizationEngine } from '@diarization/engine';
+import {
+  diarizeJobDataSchema,
+  enqueueWebhook,
+  isTerminal,
+  resultObjectKey,
+  summarize,
+  toStoredResult,
+  type JobRecordStore,
+  type QueuePolicy,
+  type WebhookQueue,
+} from '@diarization/jobs';
+import { downloadToFile, type ObjectStore } from '@diarization/storage';
+import { UnrecoverableError, WaitingError } from 'bullmq';
+import { classifyError } from './job-errors';
+import { throttledProgress } from './progress-reporter';
+
+/** Reason given to BullMQ's cancelJob/cancelAllJobs. */
+export const CANCELED_REASON = 'canceled';
+export const SHUTDOWN_REASON = 'shutdown';
+
+/** What the processor uses of a (sandboxed) BullMQ job. */
+export interface DiarizeAttempt {
+  id?: string;
+  data: unknown;
+  attemptsMade: number;
+  opts: { attempts?: number };
+  updateProgress(value: { stage: string; percent: number }): Promise<void>;
+  moveToWait(token?: string): Promise<void>;
+}
+
+export interface ProcessDeps {
+  records: JobRecordStore;
+  store: ObjectStore;
+  webhooks: WebhookQueue;
+  webhookPolicy: QueuePolicy;
+  engine: () => Promise<DiarizationEngine>;
+  deleteAudioAfterSuccess: boolean;
+  logger: Logger;
+  /** How often a running attempt re-reads its record to notice a cancel. */
+  cancelPollMs?: number;
+}
+
+export type AttemptOutcome = 'succeeded' | 'canceled' | 'skipped';
+
+/**
+ * One attempt of a diarization job: audio to a temp file, engine, result to storage, record
+ * and webhook. Throws to let BullMQ retry, UnrecoverableError when retrying cannot help, and
+ * WaitingError after handing the job back on shutdown.
+ */
+export async function processDiarizeJob(
+  job: DiarizeAttempt,
+  token: string | undefined,
+  signal: AbortSignal | undefined,
+  deps: ProcessDeps,
+): Promise<AttemptOutcome> {
+  const data = diarizeJobDataSchema.parse(job.data);
+  const log = deps.logger.child({ job_id: data.jobId });
+  const record = await deps.records.get(data.jobId);
+  if (record === null || isTerminal(record.status)) {
+    log.info('nothing to do for this job', { status: record?.status ?? 'expired' });
+    return 'skipped';
+  }
+  if (!(await deps.records.markProcessing(data.jobId)).changed) return 'skipped';
+  log.info('job started', { attempt: job.attemptsMade + 1 });
+
+  // A cancel reaches this attempt through BullMQ's signal (pub/sub) or, should that message
+  // be missed, through the record itself.
+  const canceled = new AbortController();
+  const poll = setInterval(() => {
+    void deps.records.get(data.jobId).then(
+      (current) => {
+        if (current?.status === 'canceled') canceled.abort(CANCELED_REASON);
+      },
+      () => undefined,
+    );
+  }, deps.cancelPollMs ?? 2000);
+  const combined = signal ? AbortSignal.any([signal, canceled.signal]) : canceled.signal;
+  const workDir = await mkdtemp(join(tmpdir(), 'diarization-job-'));
+
+  try {
+    const audioPath = join(workDir, `audio${data.extension}`);
+    await deps.records.setProgress(data.jobId, 'downloading', 0);
+    await downloadToFile(deps.store, data.audioKey, audioPath, combined);
+    const engine = await deps.engine();
+    const report = throttledProgress(async (stage, percent) => {
+      await deps.records.setProgress(data.jobId, stage, percent);
+      await job.updateProgress({ stage, percent: Math.round(percent) });
+    });
+    const result = await engine.diarize(audioPath, { ...data.options, signal: combined, onProgress: report });
+
+    const stored = toStoredResult(data.jobId, result);
+    const resultKey = resultObjectKey(data.jobId);
+    await deps.store.put(resultKey, JSON.stringify(stored), { contentType: 'application/json' });
+    const finished = await deps.records.markSucceeded(data.jobId, summarize(stored), resultKey);
+    if (!finished.changed) {
+      // Canceled while the result was being written: the owner asked for nothing to remain.
+      await deps.store.delete(resultKey);
+      return 'canceled';
+    }
+    if (deps.deleteAudioAfterSuccess) await deps.store.delete(data.audioKey);
+    if (record.webhookUrl !== null) await enqueueWebhook(deps.webhooks, data.jobId, deps.webhookPolicy);
+    log.info('job succeeded', { duration: stored.duration, speakers: stored.speakers.length, engine_seconds: result.timings?.total });
+    return 'succeeded';
+  } catch (error) {
+    if (canceled.signal.aborted || (await deps.records.get(data.jobId))?.status === 'canceled') {
+      log.info('job canceled while running');
+      return 'canceled';
+    }
+    if (signal?.aborted && signal.reason === SHUTDOWN_REASON) {
+      // Hand the job back untouched so another worker starts it at once.
+      await deps.records.markRequeued(data.jobId);
+      await job.moveToWait(token);
+      log.info('job handed back on shutdown');
+      throw new WaitingError();
+    }
+    const { error: jobError, permanent } = classifyError(error);
+    const final = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (final) {
+      const failed = await deps.records.markFailed(data.jobId, jobError);
+      if (failed.changed && record.webhookUrl !== null) await enqueueWebhook(deps.webhooks, data.jobId, deps.webhookPolicy);
+      log.warn('job failed', { code: jobError.code, error: jobError.message, permanent });
+    } else {
+      await deps.records.markRetrying(data.jobId, jobError);
+      log.warn('attempt failed, will retry', { code: jobError.code, error: jobError.message, attempt: job.attemptsMade + 1 });
+    }
+    throw permanent ? new UnrecoverableError(`${jobError.code}: ${jobError.message}`) : new Error(`${jobError.code}: ${jobError.message}`);
+  } finally {
+    clearInterval(poll);
+    await rm(workDir, { recursive: true, force: true });
+  }
+}

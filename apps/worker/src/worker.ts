@@ -1,0 +1,204 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Logger, ServiceConfig } from '@diarization/config';
+import {
+  createRedis,
+  createWebhookQueue,
+  deliverWebhook,
+  DIARIZE_QUEUE,
+  enqueueWebhook,
+  JobRecordStore,
+  RedisKeys,
+  removeHeartbeat,
+  sweepExpiredObjects,
+  WEBHOOK_QUEUE,
+  writeHeartbeat,
+  type QueuePolicy,
+  type WebhookJobData,
+  type WorkerHeartbeat,
+} from '@diarization/jobs';
+import { createObjectStore, type ObjectStore } from '@diarization/storage';
+import { QueueEvents, Worker, type Job } from 'bullmq';
+import { childEnvironment } from './child-config';
+import { checkModels, type ModelStatus } from './model-check';
+import { CANCELED_REASON, SHUTDOWN_REASON } from './process-job';
+
+const MODEL_RETRY_MS = 15_000;
+const STORAGE_RETRY_MS = 5_000;
+const SWEEP_INTERVAL_MS = 60_000;
+const WEBHOOK_CONCURRENCY = 8;
+
+export interface RunningWorker {
+  readonly id: string;
+  /** Resolves once the worker takes jobs (models loaded). */
+  readonly ready: Promise<void>;
+  /** Stops taking jobs, lets the current ones finish within the grace period, hands back the rest. */
+  close(): Promise<void>;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+async function initStorage(store: ObjectStore, logger: Logger, stopping: AbortSignal): Promise<void> {
+  while (!stopping.aborted) {
+    try {
+      await store.init();
+      return;
+    } catch (error) {
+      logger.warn('storage is not reachable yet; retrying', { storage: store.description, error });
+      await sleep(STORAGE_RETRY_MS, stopping);
+    }
+  }
+}
+
+/** The worker process: diarization (sandboxed), webhook delivery, heartbeat, retention sweep. */
+export function startWorker(config: ServiceConfig, logger: Logger): RunningWorker {
+  const id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const log = logger.child({ component: 'worker', worker_id: id });
+  const keys = new RedisKeys(config.queuePrefix);
+  const onRedisError = (error: Error): void => log.debug('redis connection error', { error: error.message });
+  const redis = createRedis(config.redisUrl, { failFast: false, onError: onRedisError });
+  const subscriber = createRedis(config.redisUrl, { failFast: false, onError: onRedisError });
+  const store = createObjectStore(config.storage);
+  const records = new JobRecordStore(redis, keys, config.retention.jobTtlSeconds);
+  const webhookQueue = createWebhookQueue(redis, config.queuePrefix);
+  const webhookPolicy: QueuePolicy = {
+    attempts: config.webhooks.attempts,
+    backoffMs: config.webhooks.backoffMs,
+    ttlSeconds: config.retention.jobTtlSeconds,
+  };
+  const stopping = new AbortController();
+  const startedAt = new Date().toISOString();
+  let models: ModelStatus = { loaded: false, error: 'loading models' };
+
+  const heartbeat = async (): Promise<void> => {
+    const beat: WorkerHeartbeat = {
+      id,
+      hostname: hostname(),
+      pid: process.pid,
+      started_at: startedAt,
+      models_loaded: models.loaded,
+      model_error: models.loaded ? null : models.error,
+      execution_provider: config.worker.executionProvider,
+      concurrency: config.worker.concurrency,
+      models: models.loaded ? { segmentation: models.segmentation, embedding: models.embedding } : null,
+    };
+    await writeHeartbeat(redis, keys, beat, config.worker.heartbeatSeconds * 3).catch((error: unknown) =>
+      log.debug('heartbeat failed', { error }),
+    );
+  };
+  void heartbeat();
+  const heartbeatTimer = setInterval(() => void heartbeat(), config.worker.heartbeatSeconds * 1000);
+
+  const diarizeWorker = new Worker(DIARIZE_QUEUE, join(__dirname, 'processor.js'), {
+    connection: createRedis(config.redisUrl, { failFast: false, onError: onRedisError }),
+    prefix: config.queuePrefix,
+    concurrency: config.worker.concurrency,
+    lockDuration: config.worker.lockDurationMs,
+    stalledInterval: config.worker.stalledIntervalMs,
+    maxStalledCount: config.worker.maxStalledCount,
+    workerForkOptions: { env: childEnvironment(config) },
+    name: id,
+    autorun: false,
+  });
+  diarizeWorker.on('error', (error) => log.warn('diarize worker error', { error: error.message }));
+  diarizeWorker.on('stalled', (jobId) => log.warn('job stalled (its worker died?); requeued', { job_id: jobId }));
+
+  const webhookWorker = new Worker<WebhookJobData>(
+    WEBHOOK_QUEUE,
+    async (job: Job<WebhookJobData>) => {
+      await deliverWebhook(job, {
+        records,
+        store,
+        secret: config.webhooks.secret,
+        timeoutMs: config.webhooks.timeoutMs,
+        allowPrivateUrls: config.allowPrivateUrls,
+        logger: log,
+      });
+    },
+    {
+      connection: createRedis(config.redisUrl, { failFast: false, onError: onRedisError }),
+      prefix: config.queuePrefix,
+      concurrency: WEBHOOK_CONCURRENCY,
+      autorun: false,
+    },
+  );
+  webhookWorker.on('error', (error) => log.warn('webhook worker error', { error: error.message }));
+
+  // Jobs BullMQ fails on its own (stalled too often) never reach the processor's failure path.
+  const diarizeEvents = new QueueEvents(DIARIZE_QUEUE, {
+    connection: createRedis(config.redisUrl, { failFast: false, onError: onRedisError }),
+    prefix: config.queuePrefix,
+  });
+  diarizeEvents.on('failed', ({ jobId, failedReason }) => {
+    void (async () => {
+      const failed = await records.markFailed(jobId, { code: 'WORKER_LOST', message: `the job could not be finished: ${failedReason}` });
+      if (!failed.changed) return;
+      log.warn('job failed outside the processor', { job_id: jobId, reason: failedReason });
+      const record = await records.get(jobId);
+      if (record?.webhookUrl) await enqueueWebhook(webhookQueue, jobId, webhookPolicy);
+    })().catch((error: unknown) => log.warn('could not record a failed job', { job_id: jobId, error }));
+  });
+
+  void subscriber.subscribe(keys.cancelChannel).catch((error: unknown) => log.warn('cancel subscription failed', { error }));
+  subscriber.on('message', (_channel: string, jobId: string) => {
+    if (diarizeWorker.cancelJob(jobId, CANCELED_REASON)) log.info('canceling running job', { job_id: jobId });
+  });
+
+  const sweepTimer = setInterval(() => {
+    void sweepExpiredObjects(redis, keys, store)
+      .then((swept) => swept > 0 && log.info('deleted expired audio and results', { jobs: swept }))
+      .catch((error: unknown) => log.warn('retention sweep failed', { error }));
+  }, SWEEP_INTERVAL_MS);
+
+  const ready = (async () => {
+    await initStorage(store, log, stopping.signal);
+    void webhookWorker.run().catch((error: unknown) => log.error('webhook worker stopped', { error }));
+    while (!stopping.signal.aborted) {
+      models = await checkModels(config);
+      await heartbeat();
+      if (models.loaded) break;
+      log.error('models could not be loaded; not taking jobs until they can', { error: models.error });
+      await sleep(MODEL_RETRY_MS, stopping.signal);
+    }
+    if (stopping.signal.aborted || !models.loaded) return;
+    for (const notice of models.notices) log.warn(notice);
+    void diarizeWorker.run().catch((error: unknown) => log.error('diarize worker stopped', { error }));
+    log.info('worker ready', {
+      concurrency: config.worker.concurrency,
+      execution_provider: config.worker.executionProvider,
+      segmentation: models.segmentation,
+      embedding: models.embedding,
+      storage: store.description,
+    });
+  })();
+
+  const close = async (): Promise<void> => {
+    stopping.abort();
+    clearInterval(heartbeatTimer);
+    clearInterval(sweepTimer);
+    log.info('shutting down: no new jobs; waiting for running ones', { grace_ms: config.worker.shutdownGraceMs });
+    const grace = setTimeout(() => {
+      log.warn('grace period over: handing running jobs back to the queue');
+      diarizeWorker.cancelAllJobs(SHUTDOWN_REASON);
+    }, config.worker.shutdownGraceMs);
+    await Promise.allSettled([diarizeWorker.close(), webhookWorker.close(), diarizeEvents.close()]);
+    clearTimeout(grace);
+    await removeHeartbeat(redis, keys, id).catch(() => undefined);
+    await webhookQueue.close().catch(() => undefined);
+    subscriber.disconnect();
+    redis.disconnect();
+    (store as { destroy?: () => void }).destroy?.();
+    log.info('worker stopped');
+  };
+
+  return { id, ready, close };
+}
