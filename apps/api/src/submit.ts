@@ -13,10 +13,11 @@ import {
   urlJobRequestSchema,
   type DiarizeOptionsInput,
 } from '@diarization/jobs';
+import { isStorageUnavailable } from '@diarization/storage';
 import type { Context } from 'hono';
 import type { AppEnv } from './app-env';
 import { badRequest, HttpError, payloadTooLarge } from './errors';
-import { readSmallBody, streamChunks } from './request-body';
+import { discardRest, readSmallBody, streamChunks } from './request-body';
 import type { ApiServices } from './services';
 import { multipartBoundary, parseMultipart, type PartInfo } from './upload/multipart';
 import { TeeSink } from './upload/tee-sink';
@@ -154,6 +155,7 @@ async function receiveMultipart(
 ): Promise<IngestedAudio> {
   const maxBytes = services.config.maxUploadBytes;
   const declared = Number(c.req.header('content-length') ?? 'NaN');
+  // Far too large: refuse before reading (the connection closes after the answer).
   if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD_BYTES) throw payloadTooLarge(maxBytes);
 
   const fields = new Map<string, string>();
@@ -186,6 +188,7 @@ async function receiveMultipart(
     return { sink: received, filename, options: parsed };
   } catch (error) {
     await (sink as TeeSink | null)?.discard();
+    await discardRest(c.req.raw.body);
     throw error;
   }
 }
@@ -223,7 +226,7 @@ async function receiveFromUrl(c: Context<AppEnv>, services: ApiServices, id: str
     return { sink, filename, options: rest };
   } catch (error) {
     await sink.discard();
-    if (error instanceof HttpError) throw error;
+    if (error instanceof HttpError || isStorageUnavailable(error)) throw error;
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
       throw new HttpError(422, `audio_url could not be downloaded within ${audioUrlTimeoutMs / 1000} s (AUDIO_URL_TIMEOUT_SECONDS)`);
     }

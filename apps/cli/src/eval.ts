@@ -8,12 +8,10 @@ import { resolve } from 'node:path';
 import { DiarizationEngine, RECIPES } from '@diarization/engine';
 import { aggregateDer, computeDer } from '@diarization/evaluation';
 import { oneOf, parseCommandLine, positiveInteger } from './arguments';
-import { loadDataset } from './eval/dataset';
+import { DEFAULT_EVAL_DIR, loadDataset } from './eval/dataset';
 import { formatTable, type FileScore } from './eval/report';
 import { runMain, UsageError } from './run-main';
 
-/** ../shared/eval beside the checkout. */
-export const DEFAULT_EVAL_DIR = resolve(__dirname, '../../../../shared/eval');
 
 async function main(): Promise<number> {
   const { values, positionals } = parseCommandLine({

@@ -1,4 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
 import type { z } from 'zod';
 import { envSchema, type RawEnv } from './env-schema';
 
@@ -184,6 +186,7 @@ export function loadConfig(env: Env = process.env, role: ServiceRole = 'all', cw
  * bad variable (no stack trace) and exits with status 1.
  */
 export function loadConfigOrExit(role: ServiceRole, env: Env = process.env): ServiceConfig {
+  loadDotEnv(env);
   try {
     return loadConfig(env, role);
   } catch (error) {
@@ -192,5 +195,13 @@ export function loadConfigOrExit(role: ServiceRole, env: Env = process.env): Ser
       process.exit(1);
     }
     throw error;
+  }
+}
+
+/** Fills unset variables from ./.env (as `npm start` is run); the real environment wins. */
+export function loadDotEnv(env: Env, path = resolve(process.cwd(), '.env')): void {
+  if (!existsSync(path)) return;
+  for (const [key, value] of Object.entries(parseEnv(readFileSync(path, 'utf8')))) {
+    if (env[key] === undefined) env[key] = value;
   }
 }

@@ -69,7 +69,7 @@ const webhookSecret = z
  */
 export const envSchema = z.object({
   DIARIZATION_HOST: z.string().trim().min(1).default('0.0.0.0'),
-  DIARIZATION_PORT: integer(1, 65535).default(5000),
+  DIARIZATION_PORT: integer(0, 65535).default(5000),
   DIARIZATION_TOKEN: tokenList.optional(),
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z

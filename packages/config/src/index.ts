@@ -3,6 +3,7 @@ export {
   ConfigError,
   loadConfig,
   loadConfigOrExit,
+  loadDotEnv,
   type ExecutionProvider,
   type LogLevel,
   type ServiceConfig,

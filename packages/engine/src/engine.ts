@@ -1,17 +1,25 @@
 import type { Readable } from 'node:stream';
-import { defaultModelsDir, loadManifest, type AgglomerativeSettings, type EmbeddingModelEntry, type Manifest } from '@diarization/models';
+import {
+  defaultModelsDir,
+  loadManifest,
+  type AgglomerativeSettings,
+  type EmbeddingModelEntry,
+  type Manifest,
+  type SegmentationModelEntry,
+} from '@diarization/models';
 import { Plda } from './clustering';
 import { FbankEmbedder } from './embedding/fbank-embedder';
 import type { SpeakerEmbedder } from './embedding/types';
 import { WaveformEmbedder } from './embedding/waveform-embedder';
-import { DiarizationError, isDiarizationError } from './errors';
+import { DiarizationError, isDiarizationError, throwIfAborted } from './errors';
 import { resolveEmbedding, resolvePlda, resolveSegmentation } from './models/resolve';
 import type { SessionSettings } from './onnx/session';
 import { validateOptions } from './options';
 import { summarizeSpeakers } from './output/segments';
 import { analyseAudio, type ChunkAnalysis, type Replay } from './pipeline/analyse';
 import { assembleDiarization } from './pipeline/assemble';
-import { Segmenter } from './segmentation/segmenter';
+import { Segmenter, type SpeakerSegmenter } from './segmentation/segmenter';
+import { SegmenterWorker } from './segmentation/segmenter-worker';
 import type { DiarizationResult, DiarizeOptions, EngineConfig, ModelInfo, Recipe, Stage } from './types';
 
 export interface EngineDescription {
@@ -74,7 +82,7 @@ export class DiarizationEngine {
     private readonly modelsDir: string,
     private readonly settings: Omit<SessionSettings, 'graphOptimizationLevel'>,
     private readonly maxDurationSeconds: number,
-    private readonly segmenter: Segmenter,
+    private readonly segmenter: SpeakerSegmenter,
     private readonly segmentationInfo: ModelInfo,
     private readonly defaultEmbedding: EmbeddingComponents,
     private readonly loadNotices: string[],
@@ -86,8 +94,17 @@ export class DiarizationEngine {
     const settings = { providers: config.executionProviders ?? ['cpu'], intraOpThreads: config.intraOpThreads ?? 0 };
     const notices: string[] = [];
     const segmentation = await resolveSegmentation(manifest, modelsDir, config.segmentation, notices);
-    const segmenter = await asModelError(segmentation.entry.id, () => Segmenter.load(segmentation.entry, segmentation.path, settings));
+    const segmenter = await asModelError(segmentation.entry.id, () =>
+      loadSegmenter(segmentation.entry, segmentation.path, settings, config.segmentationThread ?? true),
+    );
     if (segmenter.notice) notices.push(segmenter.notice);
+    let embedding: EmbeddingComponents;
+    try {
+      embedding = await loadEmbeddingComponents(manifest, modelsDir, settings, segmenter, config.embedding, true);
+    } catch (error) {
+      await segmenter.dispose();
+      throw error;
+    }
     const engine = new DiarizationEngine(
       manifest,
       modelsDir,
@@ -95,7 +112,7 @@ export class DiarizationEngine {
       config.maxDurationSeconds ?? DEFAULT_MAX_DURATION_SECONDS,
       segmenter,
       { id: segmentation.entry.id, file: segmentation.path },
-      await loadEmbeddingComponents(manifest, modelsDir, settings, segmenter, config.embedding, true),
+      embedding,
       notices,
     );
     engine.embeddings.set(engine.defaultEmbedding.entry.id, Promise.resolve(engine.defaultEmbedding));
@@ -133,7 +150,7 @@ export class DiarizationEngine {
       signal: options.signal,
       onProgress: (stage, fraction) => reportProgress(options, stage, stage === 'decoding' ? 0 : fraction),
     });
-    options.signal?.throwIfAborted();
+    throwIfAborted(options.signal);
     return { analysis, embedding, seconds: (performance.now() - started) / 1000 };
   }
 
@@ -170,7 +187,7 @@ export class DiarizationEngine {
       models: { segmentation: this.segmentationInfo, embedding: { id: embedding.entry.id, file: embedding.file } },
       notices,
       timings: {
-        decoding: analysed.seconds - analysis.segmentationSeconds - analysis.embeddingSeconds,
+        streaming: analysed.seconds,
         segmentation: analysis.segmentationSeconds,
         embeddings: analysis.embeddingSeconds,
         clustering: assembled.clusteringSeconds,
@@ -220,7 +237,7 @@ async function loadEmbeddingComponents(
   manifest: Manifest,
   modelsDir: string,
   settings: Omit<SessionSettings, 'graphOptimizationLevel'>,
-  segmenter: Segmenter,
+  segmenter: SpeakerSegmenter,
   requested: string | undefined,
   withModel: boolean,
 ): Promise<EmbeddingComponents> {
@@ -251,6 +268,17 @@ function settingsOnly(manifest: Manifest, requested: string | undefined): { entr
   const entry = manifest.models.find((m): m is EmbeddingModelEntry => m.role === 'embedding' && m.id === requested);
   if (!entry) throw new DiarizationError('INVALID_OPTIONS', `replayed embeddings need the id of the model that made them (got "${requested}")`);
   return { entry, path: `(replayed ${entry.id} embeddings)` };
+}
+
+/** The segmentation model in its own thread when possible (so it overlaps the embeddings), else in this one. */
+async function loadSegmenter(
+  entry: SegmentationModelEntry,
+  path: string,
+  settings: Omit<SessionSettings, 'graphOptimizationLevel'>,
+  ownThread: boolean,
+): Promise<SpeakerSegmenter> {
+  if (ownThread && SegmenterWorker.available()) return SegmenterWorker.load(entry, path, settings);
+  return Segmenter.load(entry, path, settings);
 }
 
 async function asModelError<T>(modelId: string, load: () => Promise<T>): Promise<T> {

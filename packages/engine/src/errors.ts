@@ -48,3 +48,8 @@ export class DiarizationError extends Error {
 export function isDiarizationError(error: unknown): error is DiarizationError {
   return error instanceof DiarizationError;
 }
+
+/** Like AbortSignal.throwIfAborted, with the engine's own error. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new DiarizationError('ABORTED', 'diarization was canceled');
+}

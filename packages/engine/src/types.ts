@@ -64,9 +64,11 @@ export interface DiarizationResult {
 }
 
 export interface StageTimings {
-  /** Decoding and windowing, interleaved with the models in one streaming pass. */
-  decoding: number;
+  /** The streaming pass: decoding, segmentation and embeddings, which overlap inside it. */
+  streaming: number;
+  /** Time the segmentation model was busy (in its own thread, overlapping the embeddings). */
   segmentation: number;
+  /** Time the embedding model and its features were busy. */
   embeddings: number;
   clustering: number;
   reconstruction: number;
@@ -87,4 +89,6 @@ export interface EngineConfig {
   embedding?: string;
   /** Default segmentation model (manifest id). */
   segmentation?: string;
+  /** Run the segmentation model in its own thread, overlapping the embeddings (default true). */
+  segmentationThread?: boolean;
 }

@@ -1,4 +1,5 @@
 import type { DiarizationResult } from '@diarization/engine';
+import { ObjectNotFoundError, readText, type ObjectStore } from '@diarization/storage';
 import { z } from 'zod';
 import type { ResultSummary } from './schemas';
 
@@ -60,4 +61,14 @@ export function toRttm(result: StoredResult, uri: string): string {
   return result.segments
     .map(({ speaker, start, end }) => `SPEAKER ${safeUri} 1 ${start.toFixed(3)} ${(end - start).toFixed(3)} <NA> <NA> ${speaker} <NA> <NA>\n`)
     .join('');
+}
+
+/** Reads and validates a stored result; null when it is gone. */
+export async function readTextResult(store: ObjectStore, key: string): Promise<StoredResult | null> {
+  try {
+    return storedResultSchema.parse(JSON.parse(await readText(store, key)));
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) return null;
+    throw error;
+  }
 }

@@ -182,5 +182,5 @@ export async function parseMultipart(
     buffer = buffer.length === 0 ? Buffer.from(chunk) : Buffer.concat([buffer, chunk]);
     await drain();
   }
-  if (state !== 'end') throw malformed('the body ended before its closing boundary (was the upload interrupted?)');
+  if ((state as string) !== 'end') throw malformed('the body ended before its closing boundary (was the upload interrupted?)');
 }

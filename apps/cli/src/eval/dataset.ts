@@ -1,7 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseRttm, parseUem, type Segment, type TimeRange } from '@diarization/evaluation';
 import { UsageError } from '../run-main';
+
+/** ../shared/eval beside the checkout (this file is apps/cli/dist/eval/dataset.js once built). */
+export const DEFAULT_EVAL_DIR = resolve(__dirname, '../../../../../shared/eval');
 
 export interface EvalItem {
   name: string;

@@ -29,7 +29,7 @@ export async function* decodeAudio(source: string | Readable, options: DecodeOpt
   const sampleRate = options.sampleRate ?? 16000;
   const maxSamples = options.maxDurationSeconds ? Math.ceil(options.maxDurationSeconds * sampleRate) : Infinity;
   const sourceName = typeof source === 'string' ? source : 'stream';
-  options.signal?.throwIfAborted?.();
+  if (options.signal?.aborted) throw new DiarizationError('ABORTED', 'diarization was canceled');
   if (typeof source === 'string') {
     const problem = await containerProblem(source);
     if (problem?.empty) throw new DiarizationError('AUDIO_EMPTY', `the audio is empty: ${problem.reason}`);
@@ -50,6 +50,7 @@ export async function* decodeAudio(source: string | Readable, options: DecodeOpt
   };
   const onAbort = () => stop(new DiarizationError('ABORTED', 'diarization was canceled'));
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) onAbort(); // aborted while the container was being checked
 
   let durationReported = false;
   command.on('stderr', (line: string) => {

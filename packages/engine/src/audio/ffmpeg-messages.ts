@@ -45,7 +45,7 @@ export function failureReason(stderr: readonly string[], source: string): string
     return 'the file has no audio track';
   }
   if (/No such file or directory/i.test(text)) return 'the file does not exist';
-  if (/Invalid data found when processing input|moov atom not found|could not find codec parameters/i.test(text)) {
+  if (/Invalid data found when processing input|moov atom not found|could not find codec parameters|: Invalid argument$/im.test(text)) {
     return 'the file is not a recognised audio or video format, or it is corrupt';
   }
   const meaningful = stderr

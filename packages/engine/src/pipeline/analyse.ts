@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import { decodeAudio } from '../audio/decode';
-import { DiarizationError } from '../errors';
+import { DiarizationError, throwIfAborted } from '../errors';
 import type { SpeakerEmbedder } from '../embedding/types';
-import type { Segmenter } from '../segmentation/segmenter';
+import type { SpeakerSegmenter } from '../segmentation/segmenter';
 import { WindowChunker } from '../segmentation/window-chunker';
 import type { Stage } from '../types';
 import { embeddingMasks, minNumFrames } from './embedding-masks';
@@ -25,13 +25,13 @@ export interface ChunkAnalysis {
   dimension: number;
   numChunks: number;
   numSamples: number;
-  /** Seconds spent running each model (the rest of the pass is decoding and bookkeeping). */
+  /** Seconds each model was busy; segmentation may run in its own thread, overlapping the rest. */
   segmentationSeconds: number;
   embeddingSeconds: number;
 }
 
 export interface AnalyseOptions {
-  segmenter: Segmenter;
+  segmenter: SpeakerSegmenter;
   embedder?: SpeakerEmbedder;
   replay?: Replay;
   /** Windows per segmentation batch. */
@@ -58,37 +58,52 @@ export async function analyseAudio(source: string | Readable, options: AnalyseOp
   const chunker = new WindowChunker(segmenter.windowSamples, segmenter.stepSamples);
   let declaredSamples: number | undefined;
   let numChunks = 0;
-  let segmentationSeconds = 0;
+  let submitted = 0;
   let embeddingSeconds = 0;
+  const segmentationStart = segmenter.busySeconds;
+  const report = (stage: Stage, chunksDone: number) => {
+    if (!options.onProgress || !declaredSamples) return;
+    options.onProgress(stage, Math.min(1, (chunksDone * segmenter.stepSamples) / declaredSamples));
+  };
 
-  const process = async (windows: Float32Array[]) => {
-    options.signal?.throwIfAborted();
-    const first = numChunks;
-    let started = performance.now();
-    const segmented = replay?.segmentations
-      ? windows.map((_, i) => replayed(replay.segmentations!, first + i, 'segmentations'))
-      : await segmenter.segment(windows);
-    segmentationSeconds += (performance.now() - started) / 1000;
+  interface Batch {
+    first: number;
+    windows: Float32Array[];
+    segmented: Promise<Uint8Array[]>;
+  }
+  const embedBatch = async ({ first, windows, segmented }: Batch) => {
+    const segmentation = await segmented;
     report('segmentation', first + windows.length);
-    started = performance.now();
+    throwIfAborted(options.signal);
+    const started = performance.now();
     const embedded = replay?.embeddings
       ? windows.map((_, i) => replayed(replay.embeddings!, first + i, 'embeddings'))
       : await embedder!.embed(
           windows.map((window, i) => ({
             window,
             startSample: (first + i) * segmenter.stepSamples,
-            masks: embeddingMasks(segmented[i], framesPerChunk, segmenter.numLocalSpeakers, minFrames),
+            masks: embeddingMasks(segmentation[i], framesPerChunk, segmenter.numLocalSpeakers, minFrames),
           })),
         );
     embeddingSeconds += (performance.now() - started) / 1000;
-    segmented.forEach((s) => segmentations.append(s));
+    segmentation.forEach((s) => segmentations.append(s));
     embedded.forEach((e) => embeddings.append(e));
     numChunks += windows.length;
     report('embeddings', numChunks);
   };
-  const report = (stage: Stage, chunksDone: number) => {
-    if (!options.onProgress || !declaredSamples) return;
-    options.onProgress(stage, Math.min(1, (chunksDone * segmenter.stepSamples) / declaredSamples));
+  // Segmentation of one batch runs (in its own thread) while the previous batch is embedded.
+  let inFlight: Batch | undefined;
+  const submit = async (windows: Float32Array[]) => {
+    throwIfAborted(options.signal);
+    const first = submitted;
+    submitted += windows.length;
+    const segmented = replay?.segmentations
+      ? Promise.resolve(windows.map((_, i) => replayed(replay.segmentations!, first + i, 'segmentations')))
+      : segmenter.segment(windows);
+    segmented.catch(() => undefined); // awaited below; this only marks the rejection as handled meanwhile
+    const previous = inFlight;
+    inFlight = { first, windows, segmented };
+    if (previous) await embedBatch(previous);
   };
 
   let pending: Float32Array[] = [];
@@ -104,13 +119,14 @@ export async function analyseAudio(source: string | Readable, options: AnalyseOp
   for await (const block of decoding) {
     pending.push(...chunker.push(block));
     if (pending.length >= options.batchSize) {
-      await process(pending);
+      await submit(pending);
       pending = [];
     }
   }
   const last = chunker.finish();
   if (last) pending.push(last);
-  if (pending.length > 0) await process(pending);
+  if (pending.length > 0) await submit(pending);
+  if (inFlight) await embedBatch(inFlight);
   if (replay?.segmentations && replay.segmentations.length !== numChunks) {
     throw new DiarizationError(
       'INVALID_OPTIONS',
@@ -123,7 +139,7 @@ export async function analyseAudio(source: string | Readable, options: AnalyseOp
     dimension,
     numChunks,
     numSamples: chunker.totalSamples,
-    segmentationSeconds,
+    segmentationSeconds: segmenter.busySeconds - segmentationStart,
     embeddingSeconds,
   };
 }

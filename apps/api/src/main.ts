@@ -1,0 +1,17 @@
+import { createLogger, loadConfigOrExit } from '@diarization/config';
+import { startApi } from './server';
+
+const config = loadConfigOrExit('api');
+const logger = createLogger(config.logLevel, { service: 'diarization-api' });
+
+void startApi(config, logger).then((api) => {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info('shutting down', { signal });
+    void api.close().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+});

@@ -1,0 +1,344 @@
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { createHmac } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { audioObjectKey, resultObjectKey } from '@diarization/jobs';
+import { S3ObjectStore } from '@diarization/storage';
+import type { RunningApi } from '../../apps/api/src/server';
+import { fakeWav, longAudio, m4aAudio, SAMPLE_WAV, SHORT_OGG } from '../support/audio';
+import { audioForm, call, uploadJob, waitForJob } from '../support/http';
+import { waitFor } from '../support/ports';
+import { startStack, TOKEN_A, TOKEN_B, WEBHOOK_SECRET, type Stack } from '../support/stack';
+import { makeTempDir, type TempDir } from '../support/temp-dir';
+
+interface ReceivedWebhook {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** Standard Webhooks verification written from the spec, independent of the service's code. */
+function signatureIsValid(hook: ReceivedWebhook): boolean {
+  const key = Buffer.from(WEBHOOK_SECRET.replace(/^whsec_/, ''), 'base64');
+  const content = `${String(hook.headers['webhook-id'])}.${String(hook.headers['webhook-timestamp'])}.${hook.body}`;
+  const expected = createHmac('sha256', key).update(content).digest('base64');
+  return String(hook.headers['webhook-signature'])
+    .split(' ')
+    .some((entry) => entry === `v1,${expected}`);
+}
+
+describe('job service end to end (Redis, S3, real models)', () => {
+  let stack: Stack;
+  let api: string;
+  let tmp: TempDir;
+  let files: Server;
+  let filesUrl: string;
+  const webhooks: ReceivedWebhook[] = [];
+
+  beforeAll(async () => {
+    tmp = makeTempDir();
+    stack = await startStack({ storage: 's3' });
+    api = stack.api.url;
+    await stack.startWorker();
+    // Serves test audio (audio_url) and receives webhooks.
+    const m4a = m4aAudio(tmp.path);
+    files = createServer((request, response) => {
+      if (request.method === 'POST' && request.url === '/hooks') {
+        let body = '';
+        request.on('data', (chunk) => (body += String(chunk)));
+        request.on('end', () => {
+          webhooks.push({ headers: request.headers, body });
+          response.writeHead(204).end();
+        });
+      } else if (request.url === '/audio/sample.m4a') {
+        response.writeHead(200, { 'content-type': 'audio/mp4', 'content-length': statSync(m4a).size });
+        createReadStream(m4a).pipe(response);
+      } else if (request.url === '/audio/sample.wav') {
+        response.writeHead(200, { 'content-type': 'audio/wav', 'content-length': statSync(SAMPLE_WAV).size });
+        createReadStream(SAMPLE_WAV).pipe(response);
+      } else if (request.url === '/audio/chunked.wav') {
+        // No Content-Length: the limit must be enforced while streaming.
+        response.writeHead(200, { 'content-type': 'audio/wav' });
+        createReadStream(SAMPLE_WAV).pipe(response);
+      } else if (request.url === '/redirect') {
+        response.writeHead(302, { location: '/audio/sample.m4a' }).end();
+      } else {
+        response.writeHead(404).end('no such file');
+      }
+    });
+    await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+    filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => (files ? files.close(() => resolve()) : resolve()));
+    await stack?.stop();
+    tmp?.remove();
+  });
+
+  /** The audio objects in the bucket, read with the S3 API directly. */
+  const audioKeys = async (): Promise<string[]> => {
+    if (stack.s3 === null) throw new Error('no s3');
+    const client = new S3Client({
+      endpoint: stack.s3.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: stack.s3.accessKeyId, secretAccessKey: stack.s3.secretAccessKey },
+    });
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: stack.s3.bucket, Prefix: 'audio/' }));
+    client.destroy();
+    return (listed.Contents ?? []).map((object) => String(object.Key)).sort();
+  };
+
+  const s3Store = () => {
+    if (stack.s3 === null) throw new Error('no s3');
+    return new S3ObjectStore({ ...stack.s3, region: 'us-east-1', forcePathStyle: true });
+  };
+
+  it('reports healthy with a live worker whose models are loaded', async () => {
+    const health = await waitFor('healthy', async () => {
+      const response = await call(api, '/health');
+      return response.status === 200 ? response : false;
+    });
+    expect(health.body).toEqual({ status: 'healthy', model_loaded: true, redis: 'ok', storage: 'ok', workers: 1 });
+  });
+
+  it('runs an uploaded file through the queue: 202, progress, result as JSON and RTTM, audio deleted', async () => {
+    const response = await call(api, '/jobs', { method: 'POST', token: TOKEN_A, body: await audioForm(SAMPLE_WAV, { num_speakers: '2' }) });
+    expect(response.status).toBe(202);
+    const id = String(response.body.id);
+    expect(response.body).toEqual({ id, status: 'queued', links: { self: `/jobs/${id}` } });
+    expect(response.headers.get('location')).toBe(`/jobs/${id}`);
+
+    const job = await waitForJob(api, TOKEN_A, id);
+    expect(job).toMatchObject({ id, status: 'succeeded', progress: { stage: 'done', percent: 100 } });
+    expect(typeof job.created_at).toBe('string');
+    expect(Date.parse(String(job.finished_at))).toBeGreaterThanOrEqual(Date.parse(String(job.started_at)));
+    expect(job.result).toMatchObject({ duration: 30, num_speakers: 2 });
+
+    const result = await call(api, `/jobs/${id}/result`, { token: TOKEN_A });
+    expect(result.status).toBe(200);
+    const segments = result.body.segments as { speaker: string; start: number; end: number }[];
+    expect(segments.length).toBeGreaterThan(2);
+    expect(new Set(segments.map((segment) => segment.speaker))).toEqual(new Set(['SPEAKER_00', 'SPEAKER_01']));
+
+    const rttm = await call(api, `/jobs/${id}/result?format=rttm`, { token: TOKEN_A });
+    expect(rttm.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(rttm.text.trim().split('\n')).toHaveLength(segments.length);
+    expect(rttm.text).toMatch(/^SPEAKER pyannote_sample 1 \d+\.\d{3} \d+\.\d{3} <NA> <NA> SPEAKER_0\d <NA> <NA>$/m);
+
+    const store = s3Store();
+    expect(await store.head(audioObjectKey(id))).toBeNull();
+    expect(await store.head(resultObjectKey(id))).not.toBeNull();
+    store.destroy();
+  });
+
+  it('downloads audio_url (m4a, through a redirect) and posts a signed webhook', async () => {
+    const response = await call(api, '/jobs', {
+      method: 'POST',
+      token: TOKEN_A,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ audio_url: `${filesUrl}/redirect`, webhook_url: `${filesUrl}/hooks`, exclusive: true }),
+    });
+    expect(response.status).toBe(202);
+    const id = String(response.body.id);
+    const job = await waitForJob(api, TOKEN_A, id, (body) => (body.webhook as { status?: string } | undefined)?.status === 'delivered');
+    expect(job.status).toBe('succeeded');
+    expect(job.webhook).toMatchObject({ url: `${filesUrl}/hooks`, status: 'delivered', attempts: 1, last_status_code: 204 });
+
+    const hook = webhooks.find((received) => received.body.includes(id));
+    expect(hook).toBeDefined();
+    expect(signatureIsValid(hook!)).toBe(true);
+    expect(hook!.headers['webhook-id']).toBe(`msg_${id}`);
+    const payload = JSON.parse(hook!.body) as { id: string; status: string; result: { exclusive: boolean; duration: number } };
+    expect(payload).toMatchObject({ id, status: 'succeeded', result: { exclusive: true } });
+    expect(payload.result.duration).toBeCloseTo(5.24, 1);
+  });
+
+  it('sends a webhook for a failed job too', async () => {
+    const response = await call(api, '/jobs', {
+      method: 'POST',
+      token: TOKEN_A,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ audio_url: `${filesUrl}/missing.wav`, webhook_url: `${filesUrl}/hooks` }),
+    });
+    // The download fails at submission time: nothing is queued, so no webhook either.
+    expect(response.status).toBe(422);
+    expect(response.body.error).toBe('audio_url could not be downloaded: the server answered HTTP 404');
+  });
+
+  it('answers the legacy POST /diarize with exactly {speakers, duration}', async () => {
+    const response = await call(api, '/diarize', { method: 'POST', token: TOKEN_A, body: await audioForm(SHORT_OGG) });
+    expect(response.status).toBe(200);
+    expect(Object.keys(response.body).sort()).toEqual(['duration', 'speakers']);
+    expect(response.body.duration).toBeCloseTo(5.239, 2);
+    const speakers = response.body.speakers as Record<string, unknown>[];
+    expect(speakers.length).toBeGreaterThan(0);
+    for (const segment of speakers) {
+      expect(Object.keys(segment).sort()).toEqual(['end', 'speaker', 'start']);
+      expect(segment.speaker).toMatch(/^SPEAKER_\d\d$/);
+    }
+  });
+
+  it('falls back to 202 with the job when /diarize passes its time limit', async () => {
+    const quick: RunningApi = await stack.startExtraApi({ SYNC_TIMEOUT_SECONDS: '0.05' });
+    const response = await call(quick.url, '/diarize', { method: 'POST', token: TOKEN_A, body: await audioForm(SAMPLE_WAV) });
+    expect(response.status).toBe(202);
+    const id = String(response.body.id);
+    expect(response.headers.get('location')).toBe(`/jobs/${id}`);
+    expect((await waitForJob(api, TOKEN_A, id)).status).toBe('succeeded');
+  });
+
+  it('refuses undecodable files with 422 on both endpoints, before queueing', async () => {
+    const fake = fakeWav(tmp.path);
+    const legacy = await call(api, '/diarize', { method: 'POST', token: TOKEN_A, body: await audioForm(fake) });
+    expect(legacy.status).toBe(422);
+    expect(legacy.body).toEqual({ error: 'the file is not decodable audio: Invalid data found when processing input' });
+    const queued = await call(api, '/jobs', { method: 'POST', token: TOKEN_A, body: await audioForm(fake) });
+    expect(queued.status).toBe(422);
+    const empty = new FormData();
+    empty.append('file', new Blob([]), 'empty.wav');
+    const emptyResponse = await call(api, '/jobs', { method: 'POST', token: TOKEN_A, body: empty });
+    expect(emptyResponse).toMatchObject({ status: 422, body: { error: 'the file is not decodable audio: the file is empty' } });
+  });
+
+  it('answers 415 for bodies that are neither multipart nor JSON, and for text uploads', async () => {
+    const plain = await call(api, '/jobs', { method: 'POST', token: TOKEN_A, headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    expect(plain.status).toBe(415);
+    expect(plain.body.error).toMatch(/multipart\/form-data/);
+    const jsonFile = await call(api, '/jobs', {
+      method: 'POST',
+      token: TOKEN_A,
+      body: await audioForm(fakeWav(tmp.path), {}, 'application/json'),
+    });
+    expect(jsonFile).toMatchObject({ status: 415, body: { error: 'the uploaded file is application/json, not audio' } });
+  });
+
+  it('answers 400 with the offending field for bad parameters', async () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ num_speakers: '0' }, /^num_speakers: must be a whole number between 1 and 50$/],
+      [{ min_speakers: '4', max_speakers: '2' }, /^min_speakers: must not be greater than max_speakers$/],
+      [{ exclusive: 'perhaps' }, /^exclusive: must be true or false$/],
+      [{ speakers: '2' }, /^unknown field\(s\): speakers$/],
+      [{ webhook_url: 'ftp://example.com/x' }, /^webhook_url: webhook_url must be an http/],
+    ];
+    for (const [fields, message] of cases) {
+      const response = await call(api, '/jobs', { method: 'POST', token: TOKEN_A, body: await audioForm(SHORT_OGG, fields) });
+      expect({ fields, status: response.status }).toEqual({ fields, status: 400 });
+      expect(String(response.body.error)).toMatch(message);
+    }
+    const noFile = new FormData();
+    noFile.append('num_speakers', '2');
+    expect((await call(api, '/jobs', { method: 'POST', token: TOKEN_A, body: noFile })).body.error).toBe(
+      'no audio: send the file as the multipart field "file"',
+    );
+    const badJson = await call(api, '/jobs', {
+      method: 'POST',
+      token: TOKEN_A,
+      headers: { 'content-type': 'application/json' },
+      body: '{"audio_url": ',
+    });
+    expect(badJson).toMatchObject({ status: 400, body: { error: 'the body is not valid JSON' } });
+  });
+
+  it('refuses private webhook and audio URLs unless ALLOW_PRIVATE_URLS is on', async () => {
+    const strict = await stack.startExtraApi({ ALLOW_PRIVATE_URLS: 'false' });
+    const webhook = await call(strict.url, '/jobs', {
+      method: 'POST',
+      token: TOKEN_A,
+      body: await audioForm(SHORT_OGG, { webhook_url: 'http://169.254.169.254/latest' }),
+    });
+    expect(webhook.status).toBe(400);
+    expect(webhook.body.error).toMatch(/webhook_url points to a private, loopback or link-local address: 169\.254\.169\.254/);
+    const audio = await call(strict.url, '/jobs', {
+      method: 'POST',
+      token: TOKEN_A,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ audio_url: `${filesUrl.replace('127.0.0.1', 'localhost')}/audio/sample.m4a` }),
+    });
+    expect(audio.status).toBe(400);
+    expect(audio.body.error).toMatch(/audio_url points to a private.*localhost \(resolves to/);
+  });
+
+  it('answers 413 above MAX_UPLOAD_BYTES, for uploads and audio_url, and keeps no partial object', async () => {
+    const small = await stack.startExtraApi({ MAX_UPLOAD_BYTES: '100000' });
+    const before = await audioKeys();
+    const upload = await call(small.url, '/jobs', { method: 'POST', token: TOKEN_A, body: await audioForm(SAMPLE_WAV) });
+    expect(upload.status).toBe(413);
+    expect(upload.body.error).toBe('the audio is larger than the limit of 100000 bytes (MAX_UPLOAD_BYTES)');
+    for (const path of ['/audio/sample.wav', '/audio/chunked.wav']) {
+      const fromUrl = await call(small.url, '/jobs', {
+        method: 'POST',
+        token: TOKEN_A,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ audio_url: `${filesUrl}${path}` }),
+      });
+      expect({ path, status: fromUrl.status }).toEqual({ path, status: 413 });
+    }
+    expect(await audioKeys()).toEqual(before);
+  });
+
+  it('checks bearer tokens and keeps jobs private to the token that created them', async () => {
+    const missing = await call(api, '/jobs/00000000-0000-0000-0000-000000000000');
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect(missing.body.error).toMatch(/Authorization: Bearer/);
+    const wrong = await call(api, '/jobs', { method: 'POST', token: 'not-a-token', body: await audioForm(SHORT_OGG) });
+    expect(wrong).toMatchObject({ status: 401, body: { error: 'invalid bearer token' } });
+    expect((await call(api, '/diarize', { method: 'POST' })).status).toBe(401);
+
+    const id = await uploadJob(api, TOKEN_A, SHORT_OGG);
+    expect((await call(api, `/jobs/${id}`, { token: TOKEN_B })).status).toBe(404);
+    expect((await call(api, `/jobs/${id}/result`, { token: TOKEN_B })).status).toBe(404);
+    expect((await call(api, `/jobs/${id}`, { method: 'DELETE', token: TOKEN_B })).status).toBe(404);
+    expect((await call(api, `/jobs/${id}`, { token: TOKEN_A })).status).toBe(200);
+    const unknown = await call(api, '/jobs/00000000-0000-0000-0000-000000000000', { token: TOKEN_A });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toMatch(/no such job/);
+    const route = await call(api, '/nope');
+    expect(route).toMatchObject({ status: 404, body: { error: 'no route for GET /nope' } });
+  });
+
+  it('returns the same job for a repeated Idempotency-Key from the same token', async () => {
+    const first = await call(api, '/jobs', { method: 'POST', token: TOKEN_A, headers: { 'idempotency-key': 'upload-42' }, body: await audioForm(SHORT_OGG) });
+    const again = await call(api, '/jobs', { method: 'POST', token: TOKEN_A, headers: { 'idempotency-key': 'upload-42' }, body: await audioForm(SHORT_OGG) });
+    const otherToken = await call(api, '/jobs', { method: 'POST', token: TOKEN_B, headers: { 'idempotency-key': 'upload-42' }, body: await audioForm(SHORT_OGG) });
+    expect(first.status).toBe(202);
+    expect(again.status).toBe(202);
+    expect(again.body.id).toBe(first.body.id);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(otherToken.body.id).not.toBe(first.body.id);
+  });
+
+  it('cancels a running job: the engine stops, the audio is deleted, the status is canceled', async () => {
+    const worker = stack.workers[0];
+    const id = await uploadJob(api, TOKEN_A, longAudio(tmp.path, 8), { webhook_url: `${filesUrl}/hooks` });
+    await waitForJob(api, TOKEN_A, id, (job) => job.status === 'processing' && Number((job.progress as { percent: number }).percent) > 0);
+    const response = await call(api, `/jobs/${id}`, { method: 'DELETE', token: TOKEN_A });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ id, status: 'canceled', error: { code: 'CANCELED' } });
+    // The worker's engine was aborted, not left to run to the end.
+    await worker.waitForOutput(new RegExp(`"job canceled while running".*"job_id":"${id}"|"job_id":"${id}".*"job canceled while running"`), 30_000);
+    const store = s3Store();
+    expect(await store.head(audioObjectKey(id))).toBeNull();
+    expect(await store.head(resultObjectKey(id))).toBeNull();
+    store.destroy();
+    const job = await waitForJob(api, TOKEN_A, id, (body) => (body.webhook as { status?: string } | undefined)?.status === 'delivered');
+    expect(job.status).toBe('canceled');
+    const hook = webhooks.find((received) => received.body.includes(id));
+    expect(JSON.parse(hook!.body)).toEqual({ id, status: 'canceled', error: { code: 'CANCELED', message: 'the job was canceled by its owner' } });
+    // The worker is free again.
+    expect((await waitForJob(api, TOKEN_A, await uploadJob(api, TOKEN_A, SHORT_OGG))).status).toBe('succeeded');
+  });
+
+  it('deletes a finished job with its result', async () => {
+    const id = await uploadJob(api, TOKEN_A, SHORT_OGG);
+    await waitForJob(api, TOKEN_A, id);
+    expect((await call(api, `/jobs/${id}`, { method: 'DELETE', token: TOKEN_A })).status).toBe(204);
+    expect((await call(api, `/jobs/${id}`, { token: TOKEN_A })).status).toBe(404);
+    const store = s3Store();
+    expect(await store.head(resultObjectKey(id))).toBeNull();
+    store.destroy();
+  });
+});
+

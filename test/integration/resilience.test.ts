@@ -1,0 +1,103 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { longAudio, SHORT_OGG } from '../support/audio';
+import { audioForm, call, uploadJob, waitForJob } from '../support/http';
+import { waitFor } from '../support/ports';
+import { startStack, TOKEN_A, type Stack } from '../support/stack';
+import { makeTempDir, type TempDir } from '../support/temp-dir';
+
+const isProcessing = (job: Record<string, unknown>): boolean =>
+  job.status === 'processing' && Number((job.progress as { percent: number }).percent) > 0;
+
+describe('resilience (local storage, workers as separate processes)', () => {
+  let stack: Stack;
+  let api: string;
+  let tmp: TempDir;
+  let longFile: string;
+
+  beforeAll(async () => {
+    tmp = makeTempDir();
+    longFile = longAudio(tmp.path, 6);
+    stack = await startStack({ storage: 'local' });
+    api = stack.api.url;
+  });
+  const storedAudio = (): string[] => {
+    const audioDir = join(stack.env.STORAGE_DIR, 'audio');
+    return existsSync(audioDir) ? readdirSync(audioDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name) : [];
+  };
+
+  afterAll(async () => {
+    await stack?.stop();
+    tmp?.remove();
+  });
+
+  it('finishes a job whose worker was killed (SIGKILL) mid-job on another worker', async () => {
+    const first = await stack.startWorker();
+    const id = await uploadJob(api, TOKEN_A, longFile);
+    await waitForJob(api, TOKEN_A, id, isProcessing);
+    await first.kill('SIGKILL');
+
+    const second = await stack.startWorker();
+    const job = await waitForJob(api, TOKEN_A, id, undefined, 120_000);
+    expect(job.status).toBe('succeeded');
+    expect(job.result).toMatchObject({ duration: 180 });
+    // Two attempts were started; the second worker ran the second one.
+    expect(second.output()).toContain(`"job_id":"${id}","attempt":1`);
+    expect(second.output()).toMatch(new RegExp(`"job succeeded".*"job_id":"${id}"|"job_id":"${id}".*"job succeeded"`));
+    await second.kill('SIGKILL');
+  });
+
+  it('on SIGTERM hands a running job back after the grace period, and another worker finishes it', async () => {
+    const leaving = await stack.startWorker({ SHUTDOWN_GRACE_SECONDS: '0.5' });
+    const id = await uploadJob(api, TOKEN_A, longFile);
+    await waitForJob(api, TOKEN_A, id, isProcessing);
+    const exitCode = await leaving.signal('SIGTERM');
+    expect(exitCode).toBe(0);
+    expect(leaving.output()).toContain('"job handed back on shutdown"');
+    expect((await call(api, `/jobs/${id}`, { token: TOKEN_A })).body.status).toBe('queued');
+
+    const next = await stack.startWorker();
+    expect((await waitForJob(api, TOKEN_A, id, undefined, 120_000)).status).toBe('succeeded');
+    await next.kill('SIGKILL');
+  });
+
+  it('answers 503 with JSON while Redis is down, and recovers when it is back', async () => {
+    const worker = await stack.startWorker();
+    await waitFor('healthy', async () => (await call(api, '/health')).status === 200);
+    await stack.redis.stop();
+
+    const health = await call(api, '/health');
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({ status: 'degraded', redis: 'unavailable', storage: 'ok' });
+    const submit = await call(api, '/jobs', { method: 'POST', token: TOKEN_A, body: await audioForm(SHORT_OGG) });
+    expect(submit.status).toBe(503);
+    expect(submit.body).toEqual({ error: 'the job queue (Redis) is unavailable; try again shortly' });
+    expect(submit.headers.get('retry-after')).toBe('5');
+    const status = await call(api, '/jobs/00000000-0000-0000-0000-000000000000', { token: TOKEN_A });
+    expect(status.status).toBe(503);
+
+    await stack.redis.start();
+    await waitFor('healthy again', async () => (await call(api, '/health')).status === 200, { timeoutMs: 30_000 });
+    const id = await uploadJob(api, TOKEN_A, SHORT_OGG);
+    expect((await waitForJob(api, TOKEN_A, id)).status).toBe('succeeded');
+    // Every job so far succeeded (audio deleted) or was refused (never stored).
+    expect(storedAudio()).toEqual([]);
+    await worker.kill('SIGKILL');
+  });
+
+  it('reports degraded while no worker is alive', async () => {
+    let last: unknown;
+    await waitFor(
+      'worker heartbeats to expire',
+      async () => {
+        last = (await call(api, '/health')).body;
+        return (last as { workers: number }).workers === 0;
+      },
+      { timeoutMs: 15_000 },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; last health: ${JSON.stringify(last)}; workers: ${stack.workers.map((w) => w.child.pid).join(',')}`);
+    });
+    const health = await call(api, '/health');
+    expect(health).toMatchObject({ status: 503, body: { status: 'degraded', model_loaded: false, redis: 'ok', storage: 'ok', workers: 0 } });
+  });
+});
