@@ -3,6 +3,7 @@ export * from './errors';
 export { DiarizationEngine, DEFAULT_MAX_DURATION_SECONDS, type EngineDescription, type InternalDiarizeOptions } from './engine';
 export type { Replay } from './pipeline/analyse';
 export { decodeAudio, decodeAudioFile, MIN_DURATION_SECONDS, type DecodeOptions } from './audio/decode';
+export { probeAudio, type AudioProbe, type ProbeOptions } from './audio/probe';
 export { ffmpegPath } from './audio/ffmpeg-binary';
 export { toRttm } from './output/rttm';
 export { formatFixed } from './output/decimal';

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { createReadStream } from 'node:fs';
 import { decodeAudio, decodeAudioFile } from './decode';
+import { probeAudio } from './probe';
 import { DiarizationError } from '../errors';
 import { SHARED_EVAL } from '../../../../test/shared-paths';
 import { makeTempDir, type TempDir } from '../../../../test/support/temp-dir';
@@ -131,5 +132,26 @@ describe('decodeAudio', () => {
       controller.abort();
       expect((await failure(decoding)).code).toBe('ABORTED');
     });
+  });
+});
+
+describe('probeAudio', () => {
+  let dir: TempDir;
+  beforeAll(() => {
+    dir = makeTempDir();
+  });
+  afterAll(() => dir.remove());
+
+  it('accepts good audio quickly and reports its declared duration', async () => {
+    expect(await probeAudio(SAMPLE)).toEqual({ declaredSeconds: 30 });
+  });
+
+  it('refuses what a full run would refuse at the start, with the same errors', async () => {
+    const text = join(dir.path, 'notes.wav');
+    writeFileSync(text, 'not audio at all\n'.repeat(50));
+    expect((await failure(probeAudio(text))).code).toBe('AUDIO_DECODE_FAILED');
+    expect((await failure(probeAudio(tone(dir.path, 'tiny.wav', 0.05)))).code).toBe('AUDIO_TOO_SHORT');
+    expect((await failure(probeAudio(truncated(dir.path, SAMPLE, 0.5, 'half.wav')))).message).toMatch(/truncated/);
+    expect((await failure(probeAudio(SAMPLE, { maxDurationSeconds: 20 }))).code).toBe('AUDIO_TOO_LONG');
   });
 });
