@@ -1,0 +1,121 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SAMPLE_FIXTURES, SHARED_EVAL } from '../../../test/shared-paths';
+import { testModelsDir } from '../../../test/support/models';
+import { progressBar } from './progress-bar';
+
+/** Runs a built CLI entry point (npm test builds before jest runs). */
+function cli(script: string, args: string[]) {
+  const result = spawnSync(process.execPath, [join(__dirname, '..', 'dist', `${script}.js`), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, MODELS_DIR: testModelsDir() },
+    timeout: 300_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const lastLineJson = (text: string) => JSON.parse(text.trim().split('\n').pop()!) as Record<string, unknown>;
+
+describe('npm run diarize', () => {
+  it('writes RTTM with the file name as file id, nothing else on stdout', () => {
+    const { code, stdout } = cli('diarize', [join(SHARED_EVAL, 'medkit_dialog.ogg'), '--format', 'rttm', '--embedding', 'openvoice-refenc']);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/^SPEAKER medkit_dialog 1 \d+\.\d{3} \d+\.\d{3} <NA> <NA> SPEAKER_\d\d <NA> <NA>$/);
+  });
+
+  it('writes JSON by default, with segments, speakers and duration', () => {
+    const { code, stdout } = cli('diarize', [join(SHARED_EVAL, 'pyannote_sample.wav'), '--embedding', 'openvoice-refenc', '--num-speakers', '2']);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.duration).toBe(30);
+    expect(result.speakers.map((s: { speaker: string }) => s.speaker)).toEqual(['SPEAKER_00', 'SPEAKER_01']);
+    expect(result.segments[0]).toEqual({ speaker: expect.stringMatching(/^SPEAKER_0[01]$/), start: expect.any(Number), end: expect.any(Number) });
+  });
+
+  it('reproduces pyannote community-1 from its intermediates (--replay)', () => {
+    const { code, stdout, stderr } = cli('diarize', [join(SAMPLE_FIXTURES, 'clip_16k.wav'), '--replay', SAMPLE_FIXTURES, '--format', 'rttm']);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toBe(readFileSync(join(SAMPLE_FIXTURES, 'reference.rttm'), 'utf8'));
+  });
+
+  it.each([
+    [['/no/such/file.wav'], 'diarize: could not decode audio: the file does not exist'],
+    [[join(SHARED_EVAL, 'medkit_dialog.ogg'), '--num-speakers', 'two'], 'diarize: --num-speakers must be a positive whole number, got "two"'],
+    [[join(SHARED_EVAL, 'medkit_dialog.ogg'), '--format', 'xml'], 'diarize: --format must be one of json, rttm, got "xml"'],
+    [[join(SHARED_EVAL, 'medkit_dialog.ogg'), '--recipe', '2.0'], 'diarize: --recipe must be one of 3.1, community-1, got "2.0"'],
+    [[], 'diarize: expected one audio file, got 0 (see --help)'],
+    [[join(SHARED_EVAL, 'medkit_dialog.ogg'), '--models-dir', '/nonexistent'], 'diarize: no segmentation model is installed in /nonexistent: run npm run models (or: npm run models -- --from DIR)'],
+  ])('fails with one line on stderr and exit code 1: %j', (args, message) => {
+    const { code, stdout, stderr } = cli('diarize', args);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`${message}\n`);
+  });
+
+  it('prints its usage with --help', () => {
+    const { code, stdout } = cli('diarize', ['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^usage: npm run diarize -- FILE/);
+    expect(stdout).toContain('--replay DIR');
+  });
+});
+
+describe('npm run eval', () => {
+  it('meets the quality bar with the OpenVoice encoder: core-set DER <= 31 %', () => {
+    const core = [
+      'pyannote_sample', 'pyannote_debug_dev00', 'pyannote_debug_dev01', 'pyannote_debug_trn00', 'pyannote_debug_trn01',
+      'pyannote_debug_trn03', 'pyannote_debug_trn04', 'pyannote_debug_trn05', 'pyannote_debug_trn06', 'pyannote_debug_trn07',
+      'pyannote_debug_trn08', 'pyannote_debug_trn09',
+    ];
+    const { code, stdout } = cli('eval', ['--embedding', 'openvoice-refenc', '--only', core.join(',')]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/core set\s+\d+\.\d/);
+    const summary = lastLineJson(stdout);
+    expect((summary.files as unknown[]).length).toBe(12);
+    expect(summary.core_der).toBeLessThanOrEqual(0.31);
+  });
+
+  it('scores one file and ends with a JSON line', () => {
+    const { code, stdout } = cli('eval', ['--only', 'nemo_an4_diarize_test', '--embedding', 'openvoice-refenc']);
+    expect(code).toBe(0);
+    const summary = lastLineJson(stdout);
+    expect(summary.files).toEqual([{ name: 'nemo_an4_diarize_test', der: expect.any(Number), speakers_found: 2, speakers_true: 2 }]);
+    expect(summary.der).toBeLessThan(0.05);
+    expect(summary.core_der).toBeNull();
+  });
+
+  it('refuses an unknown recording name', () => {
+    const { code, stderr } = cli('eval', ['--only', 'nope']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^eval: --only nope matches no recording in /);
+  });
+});
+
+describe('npm run bench', () => {
+  it('times this engine and sherpa-onnx-node on the same audio and ends with a JSON line', () => {
+    const { code, stdout } = cli('bench', ['--seconds', '15']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/sherpa-onnx-node total/);
+    const summary = lastLineJson(stdout);
+    expect(summary.audio_seconds).toBeCloseTo(15, 1);
+    expect(summary.speed_ratio).toBeGreaterThan(0);
+    expect((summary.ours as { stages: Record<string, number> }).stages.embeddings).toBeGreaterThan(0);
+  });
+});
+
+describe('progress bar', () => {
+  it('draws on a terminal and stays silent otherwise', () => {
+    const written: string[] = [];
+    const terminal = { isTTY: true, write: (text: string) => written.push(text) } as unknown as NodeJS.WriteStream;
+    const draw = progressBar(terminal)!;
+    draw({ stage: 'embeddings', fraction: 0.5 });
+    draw({ stage: 'done', fraction: 1 });
+    expect(written[0]).toMatch(/^\r\[#{15}\.{15}\]  50% embeddings/);
+    expect(written.join('')).toMatch(/100% done\s*\n$/);
+    expect(progressBar({ isTTY: false } as NodeJS.WriteStream)).toBeUndefined();
+  });
+});
