@@ -6,7 +6,7 @@
  * npm run models -- --check           verify what is installed, install nothing
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_MANIFEST_PATH, defaultModelsDir, loadManifest } from './manifest';
+import { DEFAULT_MANIFEST_PATH, defaultModelsDir, loadManifest, type Manifest } from './manifest';
 import { installModels } from './install';
 import { checkModel } from './status';
 
@@ -54,11 +54,25 @@ async function main(): Promise<number> {
     process.stdout.write(`${outcome.result.padEnd(17)} ${outcome.model.id}${detail}\n`);
   }
   const failed = outcomes.filter((o) => o.result === 'failed');
-  if (failed.length > 0) {
-    process.stderr.write(`${failed.length} model(s) failed to install; see the lines above\n`);
+  const usable = await usableSet(manifest, modelsDir);
+  if (failed.length > 0) process.stderr.write(`${failed.length} model(s) failed to install; see the lines above\n`);
+  if (!usable) {
+    process.stderr.write('no usable set of models (one segmentation and one embedding model) is installed\n');
     return 1;
   }
-  return 0;
+  // A failed optional model (e.g. a gated PLDA without HF_TOKEN) leaves the service usable.
+  return only && failed.length > 0 ? 1 : 0;
+}
+
+/** At least one segmentation and one (non-benchmark) embedding model installed and intact. */
+async function usableSet(manifest: Manifest, modelsDir: string): Promise<boolean> {
+  const installed = async (role: 'segmentation' | 'embedding') => {
+    for (const model of manifest.models.filter((m) => m.role === role && !m.benchmarkOnly)) {
+      if ((await checkModel(model, modelsDir)).state === 'installed') return true;
+    }
+    return false;
+  };
+  return (await installed('segmentation')) && (await installed('embedding'));
 }
 
 main().then(

@@ -84,10 +84,18 @@ async function installFromUrls(model: ModelEntry, options: InstallOptions): Prom
       await writeVerified(model, Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), options.modelsDir);
       return { model, result: 'installed', from: url };
     } catch (error) {
-      errors.push(`${url}: ${error instanceof Error ? error.message : String(error)}`);
+      errors.push(`${url}: ${describeFetchError(error)}`);
     }
   }
   throw new Error(`download failed (${errors.join('; ')})`);
+}
+
+/** fetch says only "fetch failed"; the reason (DNS, refused, TLS...) is in its cause. */
+function describeFetchError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause as { code?: string; message?: string } | undefined;
+  const detail = cause?.code ?? cause?.message;
+  return detail && !error.message.includes(detail) ? `${error.message} (${detail})` : error.message;
 }
 
 /** Streams into a temporary file, checks size and sha256, then renames into place. */

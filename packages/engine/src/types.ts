@@ -89,6 +89,8 @@ export interface EngineConfig {
   embedding?: string;
   /** Default segmentation model (manifest id). */
   segmentation?: string;
+  /** Windows per segmentation run (default 4): larger is a little faster and uses more memory. */
+  segmentationBatchSize?: number;
   /** Run the segmentation model in its own thread, overlapping the embeddings (default true). */
   segmentationThread?: boolean;
 }
