@@ -3,44 +3,21 @@ import { join } from 'node:path';
 import { loadManifest } from '@diarization/models';
 import { computeDer, parseRttm, type Segment } from '@diarization/evaluation';
 import { DiarizationEngine } from './engine';
-import { DiarizationError } from './errors';
 import { toRttm } from './output/rttm';
 import type { Progress } from './types';
-import { loadNpz, requireArray } from './numpy';
 import { SAMPLE_FIXTURES, SHARED_EVAL } from '../../../test/shared-paths';
+import { failure } from '../../../test/support/diarization-error';
 import { testModelsDir } from '../../../test/support/models';
+import { sampleReplay } from '../../../test/support/pyannote-fixtures';
 import { makeTempDir, type TempDir } from '../../../test/support/temp-dir';
 import { silence } from '../../../test/support/audio-formats';
 
 const SAMPLE = join(SHARED_EVAL, 'pyannote_sample.wav');
 const reference = (path: string): Segment[] => [...parseRttm(readFileSync(path, 'utf8')).values()].flat();
 
-async function failure(promise: Promise<unknown>): Promise<DiarizationError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DiarizationError) return error;
-    throw error;
-  }
-  throw new Error('expected a DiarizationError');
-}
-
 function overlaps(segments: Segment[]): boolean {
   const sorted = [...segments].sort((a, b) => a.start - b.start);
   return sorted.some((s, i) => i > 0 && s.start < sorted[i - 1].end);
-}
-
-/** pyannote's saved intermediates, one array per chunk. */
-function replayFixtures() {
-  const seg = requireArray(loadNpz(join(SAMPLE_FIXTURES, 'segmentations.npz')), 'segmentations', 'segmentations.npz');
-  const emb = requireArray(loadNpz(join(SAMPLE_FIXTURES, 'raw_embeddings.npz')), 'embeddings', 'raw_embeddings.npz');
-  const segValues = Uint8Array.from(seg.data as Float32Array);
-  const embValues = Float32Array.from(emb.data as Float32Array);
-  return {
-    segmentations: Array.from({ length: 21 }, (_, c) => segValues.slice(c * 589 * 3, (c + 1) * 589 * 3)),
-    embeddings: Array.from({ length: 21 }, (_, c) => embValues.slice(c * 768, (c + 1) * 768)),
-    dimension: 256,
-  };
 }
 
 describe('DiarizationEngine with the real models', () => {
@@ -132,7 +109,7 @@ describe('DiarizationEngine with the real models', () => {
 
   it('reproduces pyannote community-1 exactly from its saved intermediates (--replay)', async () => {
     const result = await engine.diarize(join(SAMPLE_FIXTURES, 'clip_16k.wav'), {
-      replay: replayFixtures(),
+      replay: sampleReplay(),
       embedding: 'wespeaker-resnet34-lm',
     });
     expect(result.recipe).toBe('community-1');
@@ -143,7 +120,7 @@ describe('DiarizationEngine with the real models', () => {
 
   it('gives the 3.1 recipe within 1 % of community-1 on the same intermediates', async () => {
     const result = await engine.diarize(join(SAMPLE_FIXTURES, 'clip_16k.wav'), {
-      replay: replayFixtures(),
+      replay: sampleReplay(),
       embedding: 'wespeaker-resnet34-lm',
       recipe: '3.1',
     });
@@ -153,7 +130,7 @@ describe('DiarizationEngine with the real models', () => {
   });
 
   it('runs the embedding model on replayed segmentations alone', async () => {
-    const { segmentations } = replayFixtures();
+    const { segmentations } = sampleReplay();
     const result = await engine.diarize(join(SAMPLE_FIXTURES, 'clip_16k.wav'), { replay: { segmentations }, numSpeakers: 2 });
     expect(result.speakers).toHaveLength(2);
   });

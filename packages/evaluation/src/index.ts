@@ -1,4 +1,4 @@
 export type { Segment, TimeRange } from './segment';
-export { parseRttm, formatRttm } from './rttm';
+export { parseRttm } from './rttm';
 export { parseUem } from './uem';
 export { computeDer, aggregateDer, errorRate, type DerOptions, type DerComponents, type DerResult } from './der';

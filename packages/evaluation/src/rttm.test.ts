@@ -1,4 +1,5 @@
-import { formatRttm, parseRttm } from './rttm';
+import { toRttm } from '@diarization/engine';
+import { parseRttm } from './rttm';
 
 describe('parseRttm', () => {
   it('reads SPEAKER records grouped by file id, skipping comments, blank lines and other record types', () => {
@@ -46,32 +47,12 @@ describe('parseRttm', () => {
   });
 });
 
-describe('formatRttm', () => {
-  it('writes pyannote-style lines with 3 decimals for onset and duration', () => {
-    const text = formatRttm('sample', [
-      { speaker: 'SPEAKER_00', start: 6.7301, end: 6.7469 },
-      { speaker: 'SPEAKER_01', start: 10, end: 14.5 },
-    ]);
-    expect(text).toBe(
-      'SPEAKER sample 1 6.730 0.017 <NA> <NA> SPEAKER_00 <NA> <NA>\n' +
-        'SPEAKER sample 1 10.000 4.500 <NA> <NA> SPEAKER_01 <NA> <NA>\n',
-    );
-  });
-
-  it('round-trips through parseRttm (to the millisecond)', () => {
+describe("parseRttm with the engine's toRttm", () => {
+  it('round-trips (to the millisecond)', () => {
     const segments = [
       { speaker: 'a', start: 0.25, end: 1.5 },
       { speaker: 'b', start: 1.5, end: 3.125 },
     ];
-    expect(parseRttm(formatRttm('x', segments)).get('x')).toEqual(segments);
-  });
-
-  it('writes nothing for no segments', () => {
-    expect(formatRttm('x', [])).toBe('');
-  });
-
-  it('refuses ids and labels that would break the columns', () => {
-    expect(() => formatRttm('my file', [])).toThrow(/file id/);
-    expect(() => formatRttm('f', [{ speaker: 'Jane Doe', start: 0, end: 1 }])).toThrow(/speaker label/);
+    expect(parseRttm(toRttm(segments, 'x')).get('x')).toEqual(segments);
   });
 });

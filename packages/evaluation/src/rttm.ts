@@ -33,26 +33,3 @@ export function parseRttm(text: string): Map<string, Segment[]> {
   }
   return segmentsByFile;
 }
-
-/**
- * Writes segments as RTTM SPEAKER lines the way pyannote does:
- * `SPEAKER {uri} 1 {start:.3f} {duration:.3f} <NA> <NA> {label} <NA> <NA>`, one per segment, in the given order.
- */
-export function formatRttm(uri: string, segments: readonly Segment[]): string {
-  // Whitespace would shift every later column and make the line unreadable.
-  assertSingleToken(uri, 'file id');
-  return segments
-    .map((segment) => {
-      assertSingleToken(segment.speaker, 'speaker label');
-      const start = segment.start.toFixed(3);
-      const duration = (segment.end - segment.start).toFixed(3);
-      return `SPEAKER ${uri} 1 ${start} ${duration} <NA> <NA> ${segment.speaker} <NA> <NA>\n`;
-    })
-    .join('');
-}
-
-function assertSingleToken(value: string, what: string): void {
-  if (value === '' || /\s/.test(value)) {
-    throw new Error(`RTTM ${what} must be a non-empty string without whitespace, got ${JSON.stringify(value)}`);
-  }
-}

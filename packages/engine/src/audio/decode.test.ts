@@ -4,22 +4,12 @@ import { PassThrough } from 'node:stream';
 import { createReadStream } from 'node:fs';
 import { decodeAudio, decodeAudioFile } from './decode';
 import { probeAudio } from './probe';
-import { DiarizationError } from '../errors';
 import { SHARED_EVAL } from '../../../../test/shared-paths';
+import { failure } from '../../../../test/support/diarization-error';
 import { makeTempDir, type TempDir } from '../../../../test/support/temp-dir';
 import { encodeAs, silence, tone, truncated, videoWithAudio, videoWithoutAudio } from '../../../../test/support/audio-formats';
 
 const SAMPLE = join(SHARED_EVAL, 'pyannote_sample.wav');
-
-async function failure(promise: Promise<unknown>): Promise<DiarizationError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DiarizationError) return error;
-    throw error;
-  }
-  throw new Error('expected a DiarizationError');
-}
 
 function rms(samples: Float32Array): number {
   let sum = 0;

@@ -1,6 +1,7 @@
 import ffmpeg from 'fluent-ffmpeg';
 import type { Readable } from 'node:stream';
 import { DiarizationError } from '../errors';
+import { concatFloat32 } from '../math/concat';
 import { channelsOfLayout, ffmpegPath } from './ffmpeg-binary';
 import { damageReport, declaredDuration, failureReason, outputLayout } from './ffmpeg-messages';
 import { containerProblem } from './container-checks';
@@ -140,18 +141,8 @@ export async function* decodeAudio(source: string | Readable, options: DecodeOpt
 /** Decodes a whole file into memory (tests, short clips). */
 export async function decodeAudioFile(source: string | Readable, options: DecodeOptions = {}): Promise<Float32Array> {
   const blocks: Float32Array[] = [];
-  let length = 0;
-  for await (const block of decodeAudio(source, options)) {
-    blocks.push(block);
-    length += block.length;
-  }
-  const samples = new Float32Array(length);
-  let offset = 0;
-  for (const block of blocks) {
-    samples.set(block, offset);
-    offset += block.length;
-  }
-  return samples;
+  for await (const block of decodeAudio(source, options)) blocks.push(block);
+  return concatFloat32(blocks);
 }
 
 function downmix(bytes: Buffer, channels: number): Float32Array {

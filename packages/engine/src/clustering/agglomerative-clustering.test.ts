@@ -1,11 +1,8 @@
-import { join } from 'node:path';
-import { loadNpz, requireArray, toFloat64, toInt32 } from '../numpy';
-import { SAMPLE_FIXTURES } from '../../../../test/shared-paths';
+import { loadSample, sampleHardClusters } from '../../../../test/support/pyannote-fixtures';
 import { clusterAgglomerative, PYANNOTE31_AGGLOMERATIVE_PARAMS } from './agglomerative-clustering';
 import { agglomerativeTrainLabels, effectiveMinClusterSize } from './agglomerative-labels';
 import { seededRandom } from './seeded-random';
 import { selectCleanSpeakers } from './select-training-embeddings';
-import { BinarySegmentations, EmbeddingSet } from './types';
 
 const THRESHOLD = PYANNOTE31_AGGLOMERATIVE_PARAMS.threshold;
 
@@ -105,11 +102,8 @@ describe('agglomerativeTrainLabels (pyannote 3.1 cluster())', () => {
 
 describe('clusterAgglomerative (3.1.1 training rule) on the pyannote sample', () => {
   const PARAMS_311 = { ...PYANNOTE31_AGGLOMERATIVE_PARAMS, trainingSelection: 'active' as const };
-  const raw = requireArray(loadNpz(join(SAMPLE_FIXTURES, 'raw_embeddings.npz')), 'embeddings', 'raw_embeddings.npz');
-  const seg = requireArray(loadNpz(join(SAMPLE_FIXTURES, 'segmentations.npz')), 'segmentations', 'segmentations.npz');
-  const embeddings: EmbeddingSet = { data: Float32Array.from(toFloat64(raw)), numChunks: 21, numLocalSpeakers: 3, dimension: 256 };
-  const segmentations: BinarySegmentations = { data: Uint8Array.from(toFloat64(seg)), numChunks: 21, numFrames: 589, numLocalSpeakers: 3 };
-  const community1 = toInt32(requireArray(loadNpz(join(SAMPLE_FIXTURES, 'clustering.npz')), 'hard_clusters', 'clustering.npz'));
+  const { embeddings, segmentations } = loadSample();
+  const community1 = sampleHardClusters();
   const clean = selectCleanSpeakers(embeddings, segmentations);
   const cleanRows = Array.from(clean.chunkIndices, (c, i) => c * 3 + clean.speakerIndices[i]);
 
@@ -169,10 +163,7 @@ describe('clusterAgglomerative (3.1.1 training rule) on the pyannote sample', ()
 });
 
 describe('clusterAgglomerative with pyannote 4.0 training rule (the default)', () => {
-  const raw = requireArray(loadNpz(join(SAMPLE_FIXTURES, 'raw_embeddings.npz')), 'embeddings', 'raw_embeddings.npz');
-  const seg = requireArray(loadNpz(join(SAMPLE_FIXTURES, 'segmentations.npz')), 'segmentations', 'segmentations.npz');
-  const embeddings: EmbeddingSet = { data: Float32Array.from(toFloat64(raw)), numChunks: 21, numLocalSpeakers: 3, dimension: 256 };
-  const segmentations: BinarySegmentations = { data: Uint8Array.from(toFloat64(seg)), numChunks: 21, numFrames: 589, numLocalSpeakers: 3 };
+  const { embeddings, segmentations } = loadSample();
 
   it('trains on the 37 clean embeddings community-1 trains on, not on all 41 active ones', () => {
     const clean = clusterAgglomerative(embeddings, segmentations, {}, { ...PYANNOTE31_AGGLOMERATIVE_PARAMS, maxEmbeddings: 37 });

@@ -1,7 +1,7 @@
+import { roundHalfEven } from '../math/round-half-even';
 import { centroidLinkage } from './centroid-linkage';
 import { Dendrogram, withDistances } from './dendrogram';
 import { fclusterByDistance } from './fcluster';
-import { pythonRound } from './python-round';
 import { ClusterCountConstraints } from './speaker-bounds';
 import { uniqueLabels } from './unique-labels';
 import { cosineDistances, meanOfLabel, normalizeRows } from './vectors';
@@ -14,7 +14,7 @@ export interface AgglomerativeHyperParameters {
 
 /** pyannote's heuristic: min(minClusterSize, max(1, round(0.1 * N))), with Python's half-to-even round. */
 export function effectiveMinClusterSize(minClusterSize: number, numEmbeddings: number): number {
-  return Math.min(minClusterSize, Math.max(1, pythonRound(0.1 * numEmbeddings)));
+  return Math.min(minClusterSize, Math.max(1, roundHalfEven(0.1 * numEmbeddings)));
 }
 
 /** Flat clusters of a cut with their large/small split: the state pyannote's `cluster` carries around. */

@@ -1,18 +1,9 @@
 import { join } from 'node:path';
 import { loadNpy, loadNpz, requireArray, toFloat64, toInt32 } from '../numpy';
 import { SAMPLE_FIXTURES } from '../../../../test/shared-paths';
+import { loadSample } from '../../../../test/support/pyannote-fixtures';
 import { agglomerativeLabels, COMMUNITY1_AHC_THRESHOLD } from './ahc';
 import { gatherEmbeddings, selectActiveSpeakers, selectCleanSpeakers } from './select-training-embeddings';
-import { BinarySegmentations, EmbeddingSet } from './types';
-
-function loadSample(): { embeddings: EmbeddingSet; segmentations: BinarySegmentations } {
-  const raw = requireArray(loadNpz(join(SAMPLE_FIXTURES, 'raw_embeddings.npz')), 'embeddings', 'raw_embeddings.npz');
-  const seg = requireArray(loadNpz(join(SAMPLE_FIXTURES, 'segmentations.npz')), 'segmentations', 'segmentations.npz');
-  return {
-    embeddings: { data: Float32Array.from(toFloat64(raw)), numChunks: raw.shape[0], numLocalSpeakers: raw.shape[1], dimension: raw.shape[2] },
-    segmentations: { data: Uint8Array.from(toFloat64(seg)), numChunks: seg.shape[0], numFrames: seg.shape[1], numLocalSpeakers: seg.shape[2] },
-  };
-}
 
 describe('training-embedding selection and AHC on the pyannote sample', () => {
   const { embeddings, segmentations } = loadSample();

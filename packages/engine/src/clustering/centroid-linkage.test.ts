@@ -1,18 +1,11 @@
 import { centroidDistanceUpdate, centroidLinkage, centroidLinkageFromDistances } from './centroid-linkage';
 import { condensedIndex, condensedSize, euclideanCondensedDistances } from './condensed-distances';
 import { Dendrogram } from './dendrogram';
+import { SCIPY_DOC_POINTS } from './test-points';
 
 function rows(dendrogram: Dendrogram): number[][] {
   return Array.from(dendrogram.left, (left, k) => [left, dendrogram.right[k], dendrogram.distance[k], dendrogram.size[k]]);
 }
-
-/** scipy's docstring data set for `centroid`: four L-shaped triplets in the corners of a 4x4 square. */
-const SCIPY_DOC_POINTS = [
-  [0, 0], [0, 1], [1, 0],
-  [0, 4], [0, 3], [1, 4],
-  [4, 0], [3, 0], [4, 1],
-  [4, 4], [3, 4], [4, 3],
-].flat();
 
 describe('condensed distances', () => {
   it('lays pairs out like scipy pdist', () => {

@@ -1,14 +1,7 @@
 import { centroidLinkage } from './centroid-linkage';
 import { fclusterByDistance, maxMergeDistances } from './fcluster';
+import { SCIPY_DOC_POINTS } from './test-points';
 import { uniqueLabels } from './unique-labels';
-
-/** scipy's docstring data set for `centroid`: four L-shaped triplets in the corners of a 4x4 square. */
-const SCIPY_DOC_POINTS = [
-  [0, 0], [0, 1], [1, 0],
-  [0, 4], [0, 3], [1, 4],
-  [4, 0], [3, 0], [4, 1],
-  [4, 4], [3, 4], [4, 3],
-].flat();
 
 describe('fclusterByDistance', () => {
   it('numbers clusters in scipy order (docstring of scipy.cluster.hierarchy.centroid)', () => {

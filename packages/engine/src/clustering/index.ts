@@ -37,4 +37,3 @@ export { kMeans } from './kmeans';
 export type { KMeansOptions, KMeansResult } from './kmeans';
 export { softClustersFromCentroids, argmaxAssignment, constrainedArgmax } from './assignment';
 export type { SoftClusters } from './assignment';
-export { pythonRound } from './python-round';

@@ -1,21 +1,12 @@
 import { join } from 'node:path';
 import { loadNpz, requireArray, toFloat64 } from '../numpy';
 import { SAMPLE_FIXTURES, SHARED_MODELS } from '../../../../test/shared-paths';
+import { loadSample } from '../../../../test/support/pyannote-fixtures';
 import { Plda } from './plda';
 import { gatherEmbeddings, selectCleanSpeakers } from './select-training-embeddings';
-import { EmbeddingSet, BinarySegmentations } from './types';
 
 const TRANSFORM = join(SHARED_MODELS, 'xvec_transform.npz');
 const PLDA = join(SHARED_MODELS, 'plda.npz');
-
-function loadSample(): { embeddings: EmbeddingSet; segmentations: BinarySegmentations } {
-  const raw = requireArray(loadNpz(join(SAMPLE_FIXTURES, 'raw_embeddings.npz')), 'embeddings', 'raw_embeddings.npz');
-  const seg = requireArray(loadNpz(join(SAMPLE_FIXTURES, 'segmentations.npz')), 'segmentations', 'segmentations.npz');
-  return {
-    embeddings: { data: Float32Array.from(toFloat64(raw)), numChunks: raw.shape[0], numLocalSpeakers: raw.shape[1], dimension: raw.shape[2] },
-    segmentations: { data: Uint8Array.from(toFloat64(seg)), numChunks: seg.shape[0], numFrames: seg.shape[1], numLocalSpeakers: seg.shape[2] },
-  };
-}
 
 /** Largest |a - b| / max(|b|, 1e-3 * max|b|) over the arrays. */
 function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {

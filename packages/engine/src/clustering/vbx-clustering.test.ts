@@ -1,26 +1,12 @@
 import { join } from 'node:path';
 import { loadNpz, requireArray, toFloat64, toInt32 } from '../numpy';
 import { SAMPLE_FIXTURES, SHARED_MODELS } from '../../../../test/shared-paths';
+import { loadSample } from '../../../../test/support/pyannote-fixtures';
+import { maxAbsDifference } from '../math/test-matrices';
 import { markInactiveSpeakers } from './inactive-speakers';
 import { Plda } from './plda';
-import { BinarySegmentations, EmbeddingSet } from './types';
+import type { BinarySegmentations } from './types';
 import { clusterVbx, COMMUNITY1_VBX_PARAMS } from './vbx-clustering';
-
-function loadSample(): { embeddings: EmbeddingSet; segmentations: BinarySegmentations } {
-  const raw = requireArray(loadNpz(join(SAMPLE_FIXTURES, 'raw_embeddings.npz')), 'embeddings', 'raw_embeddings.npz');
-  const seg = requireArray(loadNpz(join(SAMPLE_FIXTURES, 'segmentations.npz')), 'segmentations', 'segmentations.npz');
-  return {
-    embeddings: { data: Float32Array.from(toFloat64(raw)), numChunks: raw.shape[0], numLocalSpeakers: raw.shape[1], dimension: raw.shape[2] },
-    segmentations: { data: Uint8Array.from(toFloat64(seg)), numChunks: seg.shape[0], numFrames: seg.shape[1], numLocalSpeakers: seg.shape[2] },
-  };
-}
-
-function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
-}
 
 function distinctActive(hard: Int32Array): number {
   return new Set(Array.from(hard).filter((k) => k >= 0)).size;

@@ -1,14 +1,8 @@
 import { join } from 'node:path';
 import { loadNpy, loadNpz, requireArray, toFloat64, toInt32 } from '../numpy';
 import { SAMPLE_FIXTURES } from '../../../../test/shared-paths';
+import { maxAbsDifference } from '../math/test-matrices';
 import { clusterVbxFromLabels, initialResponsibilities, vbx } from './vbx';
-
-function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
-}
 
 describe('VBx on the pyannote sample', () => {
   const state = loadNpz(join(SAMPLE_FIXTURES, 'vbx_state.npz'));

@@ -1,6 +1,7 @@
 import type * as ort from 'onnxruntime-node';
 import type { EmbeddingModelEntry, WaveformEmbeddingInterface } from '@diarization/models';
 import { Resampler } from '../features';
+import { concatFloat32 } from '../math/concat';
 import { floatTensor, openSession, outputData, type SessionSettings } from '../onnx/session';
 import { ChunkToEmbed, nanRows, SpeakerEmbedder } from './types';
 
@@ -91,13 +92,7 @@ export class WaveformEmbedder implements SpeakerEmbedder {
         length += piece.length;
       }
     }
-    const speech = new Float32Array(length);
-    let offset = 0;
-    for (const piece of pieces) {
-      speech.set(piece, offset);
-      offset += piece.length;
-    }
-    return speech;
+    return concatFloat32(pieces, length);
   }
 
   async dispose(): Promise<void> {

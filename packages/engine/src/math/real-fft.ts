@@ -24,6 +24,9 @@ export class RealFft {
   private readonly sinFull: Float64Array;
   private readonly re: Float64Array;
   private readonly im: Float64Array;
+  /** Scratch spectrum for powerSpectrum, numBins values each. */
+  private readonly binRe: Float64Array;
+  private readonly binIm: Float64Array;
 
   constructor(size: number) {
     if (!Number.isInteger(size) || size < 4 || (size & (size - 1)) !== 0) {
@@ -34,6 +37,8 @@ export class RealFft {
     this.numBins = this.half + 1;
     this.re = new Float64Array(this.half);
     this.im = new Float64Array(this.half);
+    this.binRe = new Float64Array(this.numBins);
+    this.binIm = new Float64Array(this.numBins);
 
     const half = this.half;
     const bits = Math.log2(half);
@@ -89,27 +94,9 @@ export class RealFft {
 
   /** |X[k]|^2 for k = 0..size/2 into `out` (at least `numBins` values). */
   powerSpectrum(input: ArrayLike<number>, out: Float64Array): void {
-    this.transformPacked(input);
-    const { re, im, half, cosFull, sinFull } = this;
-    const dcSum = re[0] + im[0];
-    const nyquist = re[0] - im[0];
-    out[0] = dcSum * dcSum;
-    out[half] = nyquist * nyquist;
-    for (let k = 1; k < half; k++) {
-      const a = re[k];
-      const b = im[k];
-      const c = re[half - k];
-      const d = im[half - k];
-      const evenRe = 0.5 * (a + c);
-      const evenIm = 0.5 * (b - d);
-      const oddRe = 0.5 * (b + d);
-      const oddIm = -0.5 * (a - c);
-      const wr = cosFull[k];
-      const wi = sinFull[k];
-      const xr = evenRe + wr * oddRe + wi * oddIm;
-      const xi = evenIm + wr * oddIm - wi * oddRe;
-      out[k] = xr * xr + xi * xi;
-    }
+    const { binRe, binIm } = this;
+    this.forward(input, binRe, binIm);
+    for (let k = 0; k < binRe.length; k++) out[k] = binRe[k] * binRe[k] + binIm[k] * binIm[k];
   }
 
   /** Complex FFT of size/2 points of the even/odd-packed input, left in re/im. */

@@ -1,4 +1,4 @@
-/** Deterministic matrices for the linear-algebra tests (not used by the engine itself). */
+/** Deterministic matrices and comparisons for the numeric tests (not used by the engine itself). */
 
 /** Small linear congruential generator so test matrices are reproducible. */
 export function seededUniform(seed: number): () => number {
@@ -39,7 +39,7 @@ export function randomSpd(n: number, seed: number): Float64Array {
 }
 
 export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error('maxAbsDifference: lengths differ');
+  if (a.length !== b.length) throw new Error(`maxAbsDifference: lengths differ (${a.length} vs ${b.length})`);
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
   return worst;

@@ -1,3 +1,5 @@
+import { roundHalfEven } from '../math/round-half-even';
+
 /**
  * Time geometry of the sliding-window segmentation, following pyannote.core's SlidingWindow:
  * chunks of `chunkDuration` every `chunkStep` seconds, each holding `framesPerChunk` frames of
@@ -9,15 +11,6 @@ export interface ChunkGeometry {
   frameDuration: number;
   frameStep: number;
   framesPerChunk: number;
-}
-
-/** numpy's rint: round half to even. */
-export function roundHalfEven(value: number): number {
-  const floor = Math.floor(value);
-  const fraction = value - floor;
-  if (fraction > 0.5) return floor + 1;
-  if (fraction < 0.5) return floor;
-  return floor % 2 === 0 ? floor : floor + 1;
 }
 
 /** SlidingWindow.closest_frame for frames starting at 0. */

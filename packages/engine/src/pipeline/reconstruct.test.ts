@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadNpz, requireArray, toInt32 } from '../numpy';
+import { loadNpz, requireArray } from '../numpy';
 import { SAMPLE_FIXTURES } from '../../../../test/shared-paths';
+import { sampleHardClusters, sampleSegmentations } from '../../../../test/support/pyannote-fixtures';
 import { speakerCount } from './speaker-count';
 import { INACTIVE, reconstruct } from './reconstruct';
 import { binarize } from './binarize';
-import { ChunkGeometry, roundHalfEven, totalFrames } from './geometry';
+import { ChunkGeometry, totalFrames } from './geometry';
 import { labelClusters, toSegments } from '../output/segments';
 import { toRttm } from '../output/rttm';
 
@@ -17,20 +18,7 @@ const geometry: ChunkGeometry = {
   framesPerChunk: 589,
 };
 
-function fixtureSegmentations(): { data: Uint8Array; numChunks: number } {
-  const array = requireArray(loadNpz(join(SAMPLE_FIXTURES, 'segmentations.npz')), 'segmentations', 'segmentations.npz');
-  return { data: Uint8Array.from(array.data as Float32Array), numChunks: array.shape[0] };
-}
-
-function fixtureHardClusters(): Int32Array {
-  return toInt32(requireArray(loadNpz(join(SAMPLE_FIXTURES, 'clustering.npz')), 'hard_clusters', 'clustering.npz'));
-}
-
 describe('geometry', () => {
-  it('rounds half to even like numpy.rint', () => {
-    expect([0.5, 1.5, 2.5, -0.5, 2.4999, 2.5001].map((v) => roundHalfEven(v) + 0)).toEqual([0, 2, 2, 0, 2, 3]);
-  });
-
   it('covers 30 s of 10 s chunks every 1 s with 1779 frames, as pyannote does', () => {
     expect(totalFrames(geometry, 21)).toBe(1779);
   });
@@ -42,24 +30,24 @@ describe('reconstruction parity with pyannote (community-1 sample)', () => {
   const expectedDiscrete = requireArray(reconstruction, 'discrete_diarization', 'reconstruction.npz');
 
   it('counts speakers frame by frame exactly', () => {
-    const { data, numChunks } = fixtureSegmentations();
+    const { data, numChunks } = sampleSegmentations();
     const count = speakerCount(data, numChunks, 3, geometry);
     expect(count.length).toBe(expectedCount.length);
     expect(Array.from(count)).toEqual(Array.from(expectedCount));
   });
 
   it('reconstructs the discrete diarization exactly from the hard clusters', () => {
-    const { data, numChunks } = fixtureSegmentations();
+    const { data, numChunks } = sampleSegmentations();
     const count = speakerCount(data, numChunks, 3, geometry);
-    const discrete = reconstruct(data, numChunks, 3, fixtureHardClusters(), count, geometry);
+    const discrete = reconstruct(data, numChunks, 3, sampleHardClusters(), count, geometry);
     expect([discrete.numFrames, discrete.numSpeakers]).toEqual(expectedDiscrete.shape);
     expect(Array.from(discrete.data)).toEqual(Array.from(expectedDiscrete.data as Float32Array));
   });
 
   it('writes the same RTTM as pyannote', () => {
-    const { data, numChunks } = fixtureSegmentations();
+    const { data, numChunks } = sampleSegmentations();
     const count = speakerCount(data, numChunks, 3, geometry);
-    const discrete = reconstruct(data, numChunks, 3, fixtureHardClusters(), count, geometry);
+    const discrete = reconstruct(data, numChunks, 3, sampleHardClusters(), count, geometry);
     const turns = binarize(discrete, geometry);
     const segments = toSegments(turns, labelClusters(turns), 30);
     const expected = readFileSync(join(SAMPLE_FIXTURES, 'reference.rttm'), 'utf8');
@@ -67,9 +55,9 @@ describe('reconstruction parity with pyannote (community-1 sample)', () => {
   });
 
   it('gives inactive local speakers no say', () => {
-    const { data, numChunks } = fixtureSegmentations();
+    const { data, numChunks } = sampleSegmentations();
     const count = speakerCount(data, numChunks, 3, geometry);
-    const clusters = fixtureHardClusters();
+    const clusters = sampleHardClusters();
     expect(clusters.filter((k) => k === INACTIVE).length).toBeGreaterThan(0);
     const reassigned = clusters.map((k) => (k === INACTIVE ? 1 : k));
     // inactive speakers have all-zero segmentations, so assigning them anywhere changes nothing

@@ -1,4 +1,5 @@
-import { ChunkGeometry, chunkStartFrame, roundHalfEven, totalFrames } from './geometry';
+import { roundHalfEven } from '../math/round-half-even';
+import { ChunkGeometry, chunkStartFrame, totalFrames } from './geometry';
 
 /**
  * Instantaneous number of speakers per global frame (pyannote's speaker_count with no warm-up):

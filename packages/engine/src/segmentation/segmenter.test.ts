@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { findModel, loadManifest, type SegmentationModelEntry } from '@diarization/models';
 import { decodeAudioFile } from '../audio/decode';
-import { loadNpz, requireArray } from '../numpy';
 import { SAMPLE_FIXTURES } from '../../../../test/shared-paths';
+import { sampleArray } from '../../../../test/support/pyannote-fixtures';
 import { testModelsDir } from '../../../../test/support/models';
 import { Segmenter } from './segmenter';
 import { WindowChunker } from './window-chunker';
@@ -25,7 +25,7 @@ async function segmentFile(modelId: string, path: string, batchSize: number): Pr
 }
 
 describe('segmentation parity with pyannote 4.0 on its sample', () => {
-  const expected = requireArray(loadNpz(join(SAMPLE_FIXTURES, 'segmentations.npz')), 'segmentations', 'segmentations.npz');
+  const expected = sampleArray('segmentations.npz', 'segmentations');
 
   function agreement(actual: Uint8Array[]): number {
     const reference = expected.data as Float32Array;
