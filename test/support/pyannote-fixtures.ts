@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { BinarySegmentations, EmbeddingSet } from '../../packages/engine/src/clustering/types';
 import { loadNpz, requireArray, toFloat64, toInt32, type NpyArray } from '../../packages/engine/src/numpy';
 import type { Replay } from '../../packages/engine/src/pipeline/analyse';
+import { loadReplayFolder } from '../../packages/engine/src/pipeline/replay-folder';
 import { SAMPLE_FIXTURES } from '../shared-paths';
 
 /**
@@ -38,15 +39,5 @@ export function sampleHardClusters(): Int32Array {
 
 /** The segmentations and embeddings as the engine's `replay` option takes them: one array per chunk. */
 export function sampleReplay(): Required<Replay> {
-  const segmentations = sampleSegmentations();
-  const embeddings = sampleEmbeddings();
-  const segmentationSize = segmentations.numFrames * segmentations.numLocalSpeakers;
-  const embeddingSize = embeddings.numLocalSpeakers * embeddings.dimension;
-  return {
-    segmentations: Array.from({ length: segmentations.numChunks }, (_, c) =>
-      segmentations.data.slice(c * segmentationSize, (c + 1) * segmentationSize),
-    ),
-    embeddings: Array.from({ length: embeddings.numChunks }, (_, c) => embeddings.data.slice(c * embeddingSize, (c + 1) * embeddingSize)),
-    dimension: embeddings.dimension,
-  };
+  return loadReplayFolder(SAMPLE_FIXTURES) as Required<Replay>;
 }

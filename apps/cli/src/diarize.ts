@@ -4,10 +4,9 @@
  *                    [--exclusive] [--recipe 3.1|community-1] [--embedding ID|PATH] [--replay DIR]
  */
 import { basename, extname } from 'node:path';
-import { DiarizationEngine, RECIPES, toRttm, type DiarizationResult, type ExecutionProvider } from '@diarization/engine';
+import { DiarizationEngine, loadReplayFolder, RECIPES, toRttm, type DiarizationResult, type ExecutionProvider } from '@diarization/engine';
 import { oneOf, parseCommandLine, positiveInteger } from './arguments';
 import { progressBar } from './progress-bar';
-import { loadReplay } from './replay';
 import { runMain, UsageError } from './run-main';
 
 const USAGE = `usage: npm run diarize -- FILE [options]
@@ -50,7 +49,7 @@ async function main(): Promise<number> {
   const file = positionals[0];
   const format = oneOf(values.format, ['json', 'rttm'] as const, '--format')!;
   const provider = oneOf(values.provider, ['cpu', 'cuda'] as const, '--provider');
-  const replay = values.replay ? loadReplay(values.replay) : undefined;
+  const replay = values.replay ? loadReplayFolder(values.replay) : undefined;
 
   const engine = await DiarizationEngine.load({
     modelsDir: values['models-dir'],

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadManifest } from '@diarization/models';
 import { computeDer, parseRttm, type Segment } from '@diarization/evaluation';
 import { DiarizationEngine } from './engine';
+import { loadReplayFolder } from './pipeline/replay-folder';
 import { toRttm } from './output/rttm';
 import type { Progress } from './types';
 import { SAMPLE_FIXTURES, SHARED_EVAL } from '../../../test/shared-paths';
@@ -206,5 +207,19 @@ describe('DiarizationEngine model problems', () => {
     const error = await failure(DiarizationEngine.load({ modelsDir: dir.path, embedding: 'openvoice-refenc' }));
     expect(error.code).toBe('MODEL_CORRUPT');
     expect(error.message).toMatch(/^model "openvoice-refenc" \(.*\) is corrupt \(sha256 [0-9a-f]{64} does not match the manifest\): run npm run models/);
+  });
+});
+
+describe('loadReplayFolder', () => {
+  it('refuses a folder without segmentations.npz, saying which', () => {
+    expect(() => loadReplayFolder('/nonexistent')).toThrow('replay folder /nonexistent has no segmentations.npz');
+  });
+
+  it('reads one array per chunk', () => {
+    const replay = loadReplayFolder(SAMPLE_FIXTURES);
+    expect(replay.segmentations).toHaveLength(21);
+    expect(replay.segmentations![0]).toHaveLength(589 * 3);
+    expect(replay.embeddings![20]).toHaveLength(3 * 256);
+    expect(replay.dimension).toBe(256);
   });
 });

@@ -2,6 +2,7 @@ export * from './types';
 export * from './errors';
 export { DiarizationEngine, DEFAULT_MAX_DURATION_SECONDS, type EngineDescription, type InternalDiarizeOptions } from './engine';
 export type { Replay } from './pipeline/analyse';
+export { loadReplayFolder } from './pipeline/replay-folder';
 export { decodeAudio, decodeAudioFile, MIN_DURATION_SECONDS, type DecodeOptions } from './audio/decode';
 export { probeAudio, type AudioProbe, type ProbeOptions } from './audio/probe';
 export { ffmpegPath } from './audio/ffmpeg-binary';
