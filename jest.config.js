@@ -10,6 +10,7 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@diarization/models$': '<rootDir>/models/src',
+    '^@diarization/engine/io$': '<rootDir>/packages/engine/src/io',
     '^@diarization/(engine|evaluation|config|storage|jobs)$': '<rootDir>/packages/$1/src',
   },
   globalSetup: '<rootDir>/test/global-setup.ts',

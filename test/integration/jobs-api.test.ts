@@ -7,6 +7,7 @@ import { audioObjectKey, resultObjectKey } from '@diarization/jobs';
 import { S3ObjectStore } from '@diarization/storage';
 import type { RunningApi } from '../../apps/api/src/server';
 import { fakeWav, longAudio, m4aAudio, SAMPLE_WAV, SHORT_OGG } from '../support/audio';
+import { truncated } from '../support/audio-formats';
 import { audioForm, call, uploadJob, waitForJob } from '../support/http';
 import { waitFor } from '../support/ports';
 import { startStack, TOKEN_A, TOKEN_B, WEBHOOK_SECRET, type Stack } from '../support/stack';
@@ -34,6 +35,8 @@ describe('job service end to end (Redis, S3, real models)', () => {
   let files: Server;
   let filesUrl: string;
   const webhooks: ReceivedWebhook[] = [];
+  /** /audio/held.ogg answers only once release() is called; `requested` lists what was asked for. */
+  const held = { requested: new Set<string>(), release: (): void => undefined };
 
   beforeAll(async () => {
     tmp = makeTempDir();
@@ -60,6 +63,12 @@ describe('job service end to end (Redis, S3, real models)', () => {
         // No Content-Length: the limit must be enforced while streaming.
         response.writeHead(200, { 'content-type': 'audio/wav' });
         createReadStream(SAMPLE_WAV).pipe(response);
+      } else if (request.url?.startsWith('/audio/held.ogg')) {
+        held.requested.add(request.url);
+        void new Promise<void>((resolve) => (held.release = resolve)).then(() => {
+          response.writeHead(200, { 'content-type': 'audio/ogg', 'content-length': statSync(SHORT_OGG).size });
+          createReadStream(SHORT_OGG).pipe(response);
+        });
       } else if (request.url === '/redirect') {
         response.writeHead(302, { location: '/audio/sample.m4a' }).end();
       } else {
@@ -190,16 +199,38 @@ describe('job service end to end (Redis, S3, real models)', () => {
   });
 
   it('refuses undecodable files with 422 on both endpoints, before queueing', async () => {
+    const before = await audioKeys();
     const fake = fakeWav(tmp.path);
     const legacy = await call(api, '/diarize', { method: 'POST', token: TOKEN_A, body: await audioForm(fake) });
     expect(legacy.status).toBe(422);
-    expect(legacy.body).toEqual({ error: 'the file is not decodable audio: Invalid data found when processing input' });
+    expect(legacy.body).toEqual({ error: 'could not decode audio: the file is not a recognised audio or video format, or it is corrupt' });
     const queued = await call(api, '/jobs', { method: 'POST', token: TOKEN_A, body: await audioForm(fake) });
     expect(queued.status).toBe(422);
     const empty = new FormData();
     empty.append('file', new Blob([]), 'empty.wav');
     const emptyResponse = await call(api, '/jobs', { method: 'POST', token: TOKEN_A, body: empty });
-    expect(emptyResponse).toMatchObject({ status: 422, body: { error: 'the file is not decodable audio: the file is empty' } });
+    expect(emptyResponse).toMatchObject({ status: 422, body: { error: 'the audio is empty: the file is empty (0 bytes)' } });
+    expect(await audioKeys()).toEqual(before);
+  });
+
+  it('refuses a truncated WAV and audio longer than MAX_AUDIO_SECONDS with 422, keeping nothing', async () => {
+    const before = await audioKeys();
+    const cut = truncated(tmp.path, SAMPLE_WAV, 0.5, 'cut.wav');
+    const truncatedResponse = await call(api, '/jobs', { method: 'POST', token: TOKEN_A, body: await audioForm(cut) });
+    expect(truncatedResponse.status).toBe(422);
+    expect(String(truncatedResponse.body.error)).toMatch(/^could not decode audio: the WAV file is truncated \(its header declares \d+ bytes of audio, the file holds \d+\)$/);
+
+    const short = await stack.startExtraApi({ MAX_AUDIO_SECONDS: '10' });
+    const tooLong = await call(short.url, '/jobs', { method: 'POST', token: TOKEN_A, body: await audioForm(SAMPLE_WAV) });
+    expect(tooLong).toMatchObject({ status: 422, body: { error: 'the audio is too long: 30 s, the limit is 10 s' } });
+    const tooLongUrl = await call(short.url, '/jobs', {
+      method: 'POST',
+      token: TOKEN_A,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ audio_url: `${filesUrl}/audio/sample.wav` }),
+    });
+    expect(tooLongUrl).toMatchObject({ status: 422, body: { error: 'the audio is too long: 30 s, the limit is 10 s' } });
+    expect(await audioKeys()).toEqual(before);
   });
 
   it('answers 415 for bodies that are neither multipart nor JSON, and for text uploads', async () => {
@@ -308,6 +339,62 @@ describe('job service end to end (Redis, S3, real models)', () => {
     expect(again.body.id).toBe(first.body.id);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(otherToken.body.id).not.toBe(first.body.id);
+  });
+
+  it('answers 409 to a duplicate Idempotency-Key while the first request is still running, never a job that does not exist yet', async () => {
+    const submit = (body: Record<string, unknown>) =>
+      call(api, '/jobs', {
+        method: 'POST',
+        token: TOKEN_A,
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'held-1' },
+        body: JSON.stringify(body),
+      });
+    const first = submit({ audio_url: `${filesUrl}/audio/held.ogg?first` });
+    // The API claims the key before it downloads: once the download is asked for, it is held.
+    await waitFor('the first download', async () => held.requested.has('/audio/held.ogg?first'));
+    const duplicate = await submit({ audio_url: `${filesUrl}/audio/held.ogg?duplicate` });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body).toEqual({ error: 'a request with this Idempotency-Key is still being processed; retry shortly to get its job' });
+    expect(duplicate.headers.get('retry-after')).toBe('1');
+    expect(held.requested.has('/audio/held.ogg?duplicate')).toBe(false);
+
+    held.release();
+    const created = await first;
+    expect(created.status).toBe(202);
+    expect(created.headers.get('idempotent-replayed')).toBeNull();
+    const replay = await submit({ audio_url: `${filesUrl}/audio/held.ogg?replay` });
+    expect(replay).toMatchObject({ status: 202, body: { id: created.body.id } });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect((await call(api, `/jobs/${String(created.body.id)}`, { token: TOKEN_A })).status).toBe(200);
+  });
+
+  it('creates one job for simultaneous requests with the same Idempotency-Key, and every 202 names a job that exists', async () => {
+    const attempts = await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        const response = await call(api, '/jobs', { method: 'POST', token: TOKEN_A, headers: { 'idempotency-key': 'burst-1' }, body: await audioForm(SHORT_OGG) });
+        // Looked up at once, while the other requests may still be running.
+        const lookup = response.status === 202 ? (await call(api, `/jobs/${String(response.body.id)}`, { token: TOKEN_A })).status : null;
+        return { response, lookup };
+      }),
+    );
+    const created = attempts.filter(({ response }) => response.status === 202 && response.headers.get('idempotent-replayed') === null);
+    expect(created).toHaveLength(1);
+    const id = String(created[0].response.body.id);
+    for (const { response, lookup } of attempts) {
+      if (response.status === 409) {
+        expect(response.headers.get('retry-after')).toBe('1');
+        continue;
+      }
+      expect({ status: response.status, id: response.body.id, lookup }).toEqual({ status: 202, id, lookup: 200 });
+    }
+  });
+
+  it('frees an Idempotency-Key whose request was refused, so a corrected retry creates the job', async () => {
+    const refused = await call(api, '/jobs', { method: 'POST', token: TOKEN_A, headers: { 'idempotency-key': 'fix-1' }, body: await audioForm(fakeWav(tmp.path)) });
+    expect(refused.status).toBe(422);
+    const retried = await call(api, '/jobs', { method: 'POST', token: TOKEN_A, headers: { 'idempotency-key': 'fix-1' }, body: await audioForm(SHORT_OGG) });
+    expect(retried.status).toBe(202);
+    expect(retried.headers.get('idempotent-replayed')).toBeNull();
   });
 
   it('cancels a running job: the engine stops, the audio is deleted, the status is canceled', async () => {

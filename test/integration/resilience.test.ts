@@ -13,11 +13,15 @@ describe('resilience (local storage, workers as separate processes)', () => {
   let stack: Stack;
   let api: string;
   let tmp: TempDir;
+  /** 180 s: still running after SHUTDOWN_GRACE_SECONDS, even on a fast machine. */
   let longFile: string;
+  /** 90 s: enough to be killed mid-job, and half the time to finish on the next worker. */
+  let mediumFile: string;
 
   beforeAll(async () => {
     tmp = makeTempDir();
     longFile = longAudio(tmp.path, 6);
+    mediumFile = longAudio(tmp.path, 3);
     stack = await startStack({ storage: 'local' });
     api = stack.api.url;
   });
@@ -33,14 +37,14 @@ describe('resilience (local storage, workers as separate processes)', () => {
 
   it('finishes a job whose worker was killed (SIGKILL) mid-job on another worker', async () => {
     const first = await stack.startWorker();
-    const id = await uploadJob(api, TOKEN_A, longFile);
+    const id = await uploadJob(api, TOKEN_A, mediumFile);
     await waitForJob(api, TOKEN_A, id, isProcessing);
     await first.kill('SIGKILL');
 
     const second = await stack.startWorker();
     const job = await waitForJob(api, TOKEN_A, id, undefined, 120_000);
     expect(job.status).toBe('succeeded');
-    expect(job.result).toMatchObject({ duration: 180 });
+    expect(job.result).toMatchObject({ duration: 90 });
     // Two attempts were started; the second worker ran the second one.
     expect(second.output()).toContain(`"job_id":"${id}","attempt":1`);
     expect(second.output()).toMatch(new RegExp(`"job succeeded".*"job_id":"${id}"|"job_id":"${id}".*"job succeeded"`));

@@ -15,4 +15,3 @@ export const notFound = (message = 'no such job (it may have expired, or belong 
   new HttpError(404, message);
 export const payloadTooLarge = (maxBytes: number): HttpError =>
   new HttpError(413, `the audio is larger than the limit of ${maxBytes} bytes (MAX_UPLOAD_BYTES)`);
-export const notAudio = (detail: string): HttpError => new HttpError(422, `the file is not decodable audio: ${detail}`);

@@ -12,8 +12,11 @@ export function jobView(record: JobRecord): Record<string, unknown> {
     created_at: record.createdAt,
     started_at: record.startedAt,
     finished_at: record.finishedAt,
+    attempts: record.attempts,
   };
   if ((record.status === 'failed' || record.status === 'canceled') && record.error !== null) view.error = record.error;
+  // Between attempts: why the last one failed (the job is queued again, not failed).
+  if (record.stage === 'waiting_to_retry' && record.lastError !== null) view.last_error = record.lastError;
   const links: Record<string, string> = { self };
   if (record.status === 'succeeded' && record.summary !== null) {
     view.result = record.summary;

@@ -12,7 +12,7 @@ import {
 import { createObjectStore, type ObjectStore } from '@diarization/storage';
 import type { Redis } from 'ioredis';
 import { FinishedJobs } from './finished-jobs';
-import { FfmpegAudioValidator, type AudioValidator } from './upload/audio-check';
+import { EngineAudioValidator, type AudioValidator } from './upload/audio-check';
 
 /** Everything the routes use, built once from the configuration. */
 export interface ApiServices {
@@ -65,7 +65,7 @@ export function createApiServices(config: ServiceConfig, logger: Logger): ApiSer
     webhookQueue,
     jobPolicy: { attempts: config.worker.attempts, backoffMs: config.worker.backoffMs, ttlSeconds: config.retention.jobTtlSeconds },
     webhookPolicy: { attempts: config.webhooks.attempts, backoffMs: config.webhooks.backoffMs, ttlSeconds: config.retention.jobTtlSeconds },
-    audioValidator: new FfmpegAudioValidator(config.ffmpegPath, (reason) => logger.warn(reason)),
+    audioValidator: new EngineAudioValidator(config.worker.maxAudioSeconds, (problem) => logger.error(problem)),
     finished,
     close: async () => {
       finished.close();

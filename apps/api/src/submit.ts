@@ -5,6 +5,7 @@ import { extname, join } from 'node:path';
 import {
   assertPublicUrl,
   audioObjectKey,
+  claimIdempotencyKey,
   diarizeOptionsSchema,
   enqueueDiarization,
   guardedRequest,
@@ -12,6 +13,7 @@ import {
   UnsafeUrlError,
   urlJobRequestSchema,
   type DiarizeOptionsInput,
+  type IdempotencyClaim,
 } from '@diarization/jobs';
 import { isStorageUnavailable } from '@diarization/storage';
 import type { Context } from 'hono';
@@ -26,6 +28,7 @@ import { parseOrBadRequest } from './validation';
 const MAX_JSON_BYTES = 64 * 1024;
 /** Room for the multipart framing and form fields around the file itself. */
 const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
+const IDEMPOTENCY_RETRY_AFTER_SECONDS = 1;
 const OPTION_FIELDS = ['num_speakers', 'min_speakers', 'max_speakers', 'exclusive', 'webhook_url'];
 
 export interface SubmitOptions {
@@ -74,22 +77,13 @@ export async function submitJob(c: Context<AppEnv>, services: ApiServices, optio
 
   const owner = c.get('owner');
   const id = randomUUID();
-  const idempotencyKey = c.req.header('idempotency-key');
-  let idempotencyRedisKey: string | null = null;
-  if (idempotencyKey !== undefined) {
-    if (idempotencyKey.length === 0 || idempotencyKey.length > 255) throw badRequest('Idempotency-Key must be 1 to 255 characters');
-    const keyHash = createHash('sha256').update(idempotencyKey).digest('hex');
-    idempotencyRedisKey = services.keys.idempotency(owner, keyHash);
-    const claimed = await services.redis.set(idempotencyRedisKey, id, 'EX', services.config.retention.jobTtlSeconds, 'NX');
-    if (claimed === null) {
-      const existing = await services.redis.get(idempotencyRedisKey);
-      if (existing !== null) return { id: existing, replayed: true };
-    }
-  }
+  const claim = await claimKey(c, services, owner, id);
+  if (typeof claim === 'string') return { id: claim, replayed: true };
 
-  const workDir = await mkdtemp(join(tmpdir(), 'diarization-upload-'));
+  let workDir: string | null = null;
   let sink: TeeSink | null = null;
   try {
+    workDir = await mkdtemp(join(tmpdir(), 'diarization-upload-'));
     const audio = boundary !== null ? await receiveMultipart(c, services, id, boundary, workDir, options) : await receiveFromUrl(c, services, id, workDir);
     sink = audio.sink;
     await services.audioValidator.check(sink.tempPath);
@@ -113,19 +107,43 @@ export async function submitJob(c: Context<AppEnv>, services: ApiServices, optio
       await services.records.remove(id).catch(() => undefined);
       throw error;
     }
-    services.logger.info('job queued', { job_id: id, bytes: sink.size, source: boundary !== null ? 'upload' : 'url' });
-    return { id, replayed: false };
   } catch (error) {
     await sink?.discard();
-    if (idempotencyRedisKey !== null) {
-      // Let the client retry with the same key after a refused submission.
-      const current = await services.redis.get(idempotencyRedisKey).catch(() => null);
-      if (current === id) await services.redis.del(idempotencyRedisKey).catch(() => undefined);
-    }
+    // Let the client retry with the same key after a refused submission.
+    await claim?.release().catch(() => undefined);
     throw error;
   } finally {
-    await rm(workDir, { recursive: true, force: true });
+    if (workDir !== null) await rm(workDir, { recursive: true, force: true });
   }
+  // The job exists from here on: failing to record the key must not undo it (the pending
+  // marker then expires within a minute).
+  await claim?.complete(services.config.retention.jobTtlSeconds).catch((error: unknown) => {
+    services.logger.warn('could not record the Idempotency-Key of a queued job', { job_id: id, error });
+  });
+  services.logger.info('job queued', { job_id: id, bytes: sink.size, source: boundary !== null ? 'upload' : 'url' });
+  return { id, replayed: false };
+}
+
+/**
+ * Claims the request's Idempotency-Key for the job `id`: null without a key, the earlier job's
+ * id when the key was used before. A duplicate that arrives while the first request is still
+ * uploading gets 409 with Retry-After (as the IETF Idempotency-Key draft says) rather than
+ * waiting: an upload can take minutes, and the first request may still be refused, in which
+ * case the duplicate's retry must be free to create the job itself.
+ */
+async function claimKey(c: Context<AppEnv>, services: ApiServices, owner: string, id: string): Promise<IdempotencyClaim | string | null> {
+  const idempotencyKey = c.req.header('idempotency-key');
+  if (idempotencyKey === undefined) return null;
+  if (idempotencyKey.length === 0 || idempotencyKey.length > 255) throw badRequest('Idempotency-Key must be 1 to 255 characters');
+  const keyHash = createHash('sha256').update(idempotencyKey).digest('hex');
+  const outcome = await claimIdempotencyKey(services.redis, services.keys.idempotency(owner, keyHash), id);
+  if (outcome.state === 'done') return outcome.jobId;
+  if (outcome.state === 'pending') {
+    throw new HttpError(409, 'a request with this Idempotency-Key is still being processed; retry shortly to get its job', {
+      'Retry-After': String(IDEMPOTENCY_RETRY_AFTER_SECONDS),
+    });
+  }
+  return outcome.claim;
 }
 
 async function checkWebhookUrl(services: ApiServices, url: string | undefined): Promise<void> {
@@ -178,7 +196,6 @@ async function receiveMultipart(
     });
     const received = sink as TeeSink | null;
     if (received === null) throw badRequest('no audio: send the file as the multipart field "file"');
-    if (received.size === 0) throw new HttpError(422, 'the file is not decodable audio: the file is empty');
 
     const optionInput = Object.fromEntries(
       options.legacy ? [...fields].filter(([name]) => OPTION_FIELDS.includes(name) && name !== 'webhook_url') : fields,
@@ -222,7 +239,6 @@ async function receiveFromUrl(c: Context<AppEnv>, services: ApiServices, id: str
     }
     for await (const chunk of response.body) await sink.write(chunk as Buffer);
     await sink.end();
-    if (sink.size === 0) throw new HttpError(422, 'the file is not decodable audio: the download is empty');
     return { sink, filename, options: rest };
   } catch (error) {
     await sink.discard();

@@ -60,7 +60,6 @@ export interface ServiceConfig {
     jobTtlSeconds: number;
     deleteAudioAfterSuccess: boolean;
   };
-  ffmpegPath: string;
   logLevel: LogLevel;
 }
 
@@ -176,7 +175,6 @@ export function loadConfig(env: Env = process.env, role: ServiceRole = 'all', cw
       jobTtlSeconds: raw.JOB_TTL_SECONDS,
       deleteAudioAfterSuccess: raw.DELETE_AUDIO_AFTER_SUCCESS,
     },
-    ffmpegPath: raw.FFMPEG_PATH,
     logLevel: raw.LOG_LEVEL,
   };
 }

@@ -112,7 +112,8 @@ export const envSchema = z.object({
   WORKER_MAX_STALLED_COUNT: integer(0, 100).default(2),
   WORKER_HEARTBEAT_SECONDS: integer(1, 3600).default(10),
   SHUTDOWN_GRACE_SECONDS: positiveNumber().default(25),
-  FFMPEG_PATH: z.string().trim().min(1).default('ffmpeg'),
+  /** Read by the engine itself (upload check and worker); validated here with the rest. */
+  FFMPEG_PATH: z.string().trim().min(1).optional(),
   LOG_LEVEL: z
     .enum(['debug', 'info', 'warn', 'error'], { message: 'must be one of debug, info, warn, error' })
     .default('info'),

@@ -1,12 +1,6 @@
-export * from './types';
-export * from './errors';
+export * from './io';
 export { DiarizationEngine, DEFAULT_MAX_DURATION_SECONDS, type EngineDescription, type InternalDiarizeOptions } from './engine';
 export type { Replay } from './pipeline/analyse';
 export { loadReplayFolder } from './pipeline/replay-folder';
-export { decodeAudio, decodeAudioFile, MIN_DURATION_SECONDS, type DecodeOptions } from './audio/decode';
-export { probeAudio, type AudioProbe, type ProbeOptions } from './audio/probe';
-export { ffmpegPath } from './audio/ffmpeg-binary';
-export { toRttm } from './output/rttm';
-export { formatFixed } from './output/decimal';
 export { linearSumAssignment, type Assignment } from './math/linear-sum-assignment';
 export * from './numpy';

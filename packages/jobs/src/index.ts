@@ -2,6 +2,7 @@ export * from './keys';
 export * from './schemas';
 export * from './results';
 export * from './records';
+export * from './idempotency';
 export * from './tokens';
 export * from './redis';
 export * from './queues';

@@ -50,7 +50,12 @@ describe('JobRecordStore (real Redis)', () => {
     await records.markRetrying('b', { code: 'X', message: 'transient' });
     await records.markProcessing('b', new Date('2025-01-01T00:00:09Z'));
     const record = await records.get('b');
-    expect(record).toMatchObject({ status: 'processing', startedAt: '2025-01-01T00:00:01.000Z', attempts: 2 });
+    expect(record).toMatchObject({
+      status: 'processing',
+      startedAt: '2025-01-01T00:00:01.000Z',
+      attempts: 2,
+      lastError: { code: 'X', message: 'transient' },
+    });
   });
 
   it('records progress only while processing', async () => {

@@ -31,6 +31,8 @@ export interface JobRecord {
   audioKey: string;
   options: EngineOptions;
   error: JobError | null;
+  /** Why the last failed attempt failed, while BullMQ retries it. */
+  lastError: JobError | null;
   summary: ResultSummary | null;
   resultKey: string | null;
   webhookUrl: string | null;
@@ -57,6 +59,7 @@ const hashSchema = z.object({
   audio_key: z.string(),
   options: json(engineOptionsSchema),
   error: json(jobErrorSchema).optional(),
+  last_error: json(jobErrorSchema).optional(),
   summary: json(resultSummarySchema).optional(),
   result_key: z.string().optional(),
   webhook_url: z.string().optional(),
@@ -177,6 +180,7 @@ export class JobRecordStore {
       audioKey: parsed.audio_key,
       options: parsed.options,
       error: parsed.error ?? null,
+      lastError: parsed.last_error ?? null,
       summary: parsed.summary ?? null,
       resultKey: parsed.result_key ?? null,
       webhookUrl: parsed.webhook_url ?? null,

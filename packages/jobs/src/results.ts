@@ -1,4 +1,4 @@
-import type { DiarizationResult } from '@diarization/engine';
+import { toRttm as segmentsToRttm, type DiarizationResult } from '@diarization/engine/io';
 import { ObjectNotFoundError, readText, type ObjectStore } from '@diarization/storage';
 import { z } from 'zod';
 import type { ResultSummary } from './schemas';
@@ -55,12 +55,9 @@ export function toLegacyResponse(result: StoredResult): LegacyDiarizeResponse {
   };
 }
 
-/** RTTM (NIST): one SPEAKER line per segment; the file id may not contain spaces. */
+/** RTTM (NIST), written by the engine's writer (Python-compatible rounding); file id `uri`, else the job id. */
 export function toRttm(result: StoredResult, uri: string): string {
-  const safeUri = uri.replace(/\s+/g, '_') || result.id;
-  return result.segments
-    .map(({ speaker, start, end }) => `SPEAKER ${safeUri} 1 ${start.toFixed(3)} ${(end - start).toFixed(3)} <NA> <NA> ${speaker} <NA> <NA>\n`)
-    .join('');
+  return segmentsToRttm(result.segments, uri.trim() || result.id);
 }
 
 /** Reads and validates a stored result; null when it is gone. */

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startHoldingProxy } from '../../../test/support/holding-proxy';
 import { startS3, type TestS3 } from '../../../test/support/s3-server';
 import { makeTempDir, type TempDir } from '../../../test/support/temp-dir';
 import {
@@ -140,5 +141,38 @@ describe('S3ObjectStore against a stopped server', () => {
     const store = new S3ObjectStore({ ...server, region: 'us-east-1', forcePathStyle: true });
     await expect(store.ping()).rejects.toBeInstanceOf(StorageUnavailableError);
     store.destroy();
+  });
+});
+
+describe('S3ObjectStore aborted while its last request is in flight', () => {
+  it('settles only after the request has finished, then deletes the object it created', async () => {
+    const server = await startS3({ bucket: 'held' });
+    const key = 'audio/held/original';
+    // The small body ends at once, so lib-storage sends it as one PutObject: held by the proxy.
+    const proxy = await startHoldingProxy(server.endpoint, (request) => request.method === 'PUT' && String(request.url).includes(key));
+    const viaProxy = new S3ObjectStore({ ...server, endpoint: proxy.url, region: 'us-east-1', forcePathStyle: true });
+    const direct = new S3ObjectStore({ ...server, region: 'us-east-1', forcePathStyle: true });
+    try {
+      const controller = new AbortController();
+      const put = viaProxy.put(key, Readable.from([Buffer.alloc(100_000, 1)]), { signal: controller.signal });
+      let settled = false;
+      const outcome = put.then(
+        () => 'stored',
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      ).finally(() => (settled = true));
+      await proxy.held;
+      controller.abort(new Error('upload discarded'));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // A put that returned now would delete before the PutObject lands, leaving the object.
+      expect(settled).toBe(false);
+      await proxy.release();
+      expect(await outcome).toBe('upload discarded');
+      expect(await direct.head(key)).toBeNull();
+    } finally {
+      viaProxy.destroy();
+      direct.destroy();
+      await proxy.close();
+      await server.stop();
+    }
   });
 });

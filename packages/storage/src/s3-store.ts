@@ -8,7 +8,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { PassThrough, Readable } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import {
   assertValidKey,
   ObjectNotFoundError,
@@ -105,41 +105,50 @@ export class S3ObjectStore implements ObjectStore {
 
   async put(key: string, body: Readable | Buffer | string, options: PutOptions = {}): Promise<ObjectInfo> {
     assertValidKey(key);
+    const { signal } = options;
+    signal?.throwIfAborted();
     let size = 0;
     let uploadBody: Readable | Buffer;
+    let stopBody: (reason: unknown) => void = () => undefined;
     if (typeof body === 'string' || Buffer.isBuffer(body)) {
       uploadBody = Buffer.from(body);
       size = uploadBody.length;
     } else {
-      const counter = new PassThrough();
-      counter.on('data', (chunk: Buffer) => {
-        size += chunk.length;
+      const counter = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          size += chunk.length;
+          done(null, chunk);
+        },
       });
-      body.on('error', (error) => counter.destroy(error));
-      uploadBody = body.pipe(counter);
+      // A failing or prematurely closed source destroys `counter`, which fails the upload.
+      pipeline(body, counter, () => undefined);
+      uploadBody = counter;
+      stopBody = (reason) => counter.destroy(reason instanceof Error ? reason : new Error('upload aborted'));
     }
-    const upload = new Upload({
-      client: this.client,
-      params: { Bucket: this.bucket, Key: key, Body: uploadBody, ContentType: options.contentType },
-      partSize: PART_SIZE,
-      queueSize: 2,
-      leavePartsOnError: false,
-    });
-    const abort = (): void => {
-      void upload.abort().catch(() => undefined);
-    };
-    options.signal?.addEventListener('abort', abort, { once: true });
+    // Not upload.abort(): that makes done() reject at once while a PutObject or UploadPart
+    // request is still in flight, which can then create the object after our delete below.
+    // Failing the body instead lets done() settle only once every request has finished and
+    // lib-storage has aborted the multipart upload, so the delete that follows is final.
+    const onAbort = (): void => stopBody(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+      const upload = new Upload({
+        client: this.client,
+        params: { Bucket: this.bucket, Key: key, Body: uploadBody, ContentType: options.contentType },
+        partSize: PART_SIZE,
+        queueSize: 2,
+        leavePartsOnError: false,
+      });
       await upload.done();
-      if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+      signal?.throwIfAborted();
       return { size };
     } catch (error) {
-      // A single-part upload may have landed before the abort: leave nothing behind.
+      // The last request may have completed before the abort: leave nothing behind.
       await this.delete(key).catch(() => undefined);
-      throw options.signal?.aborted ? error : asUnavailable(error, `writing ${key}`);
+      if (signal?.aborted) throw signal.reason;
+      throw asUnavailable(error, `writing ${key}`);
     } finally {
-      options.signal?.removeEventListener('abort', abort);
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 

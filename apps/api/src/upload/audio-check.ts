@@ -1,55 +1,57 @@
-import { spawn } from 'node:child_process';
-import { stat } from 'node:fs/promises';
-import { notAudio } from '../errors';
+import { isDiarizationError, probeAudio, type DiarizationError } from '@diarization/engine/io';
+import { HttpError } from '../errors';
 
-/** Rejects files that are obviously not audio before they are queued. */
+/** Rejects files that are not audio the engine can diarize before they are queued. */
 export interface AudioValidator {
-  /** Throws an HttpError (422) when the file at `path` is not decodable audio. */
+  /** Throws an HttpError saying what is wrong with the file at `path`, or why it cannot be checked. */
   check(path: string): Promise<void>;
 }
 
 const CHECK_TIMEOUT_MS = 20_000;
-const SECONDS_DECODED = 2;
 
 /**
- * Decodes the first seconds of the first audio stream with ffmpeg: cheap, and it catches text,
- * images, video without sound and truncated headers. When ffmpeg itself is missing the check
- * is skipped (the worker then fails such a job with a clear error).
+ * Decodes the first seconds with the engine's own decoder (probeAudio), so the API refuses
+ * exactly what the worker would fail on, with the same message: empty, not audio, no audio
+ * track, truncated, too short, or declared longer than MAX_AUDIO_SECONDS.
  */
-export class FfmpegAudioValidator implements AudioValidator {
+export class EngineAudioValidator implements AudioValidator {
   constructor(
-    private readonly ffmpegPath: string,
-    private readonly onSkip: (reason: string) => void = () => undefined,
+    private readonly maxDurationSeconds: number,
+    private readonly onServerProblem: (message: string) => void = () => undefined,
   ) {}
 
   async check(path: string): Promise<void> {
-    if ((await stat(path)).size === 0) throw notAudio('the file is empty');
-    const args = ['-v', 'error', '-nostdin', '-i', path, '-map', '0:a:0', '-t', String(SECONDS_DECODED), '-f', 'null', '-'];
-    const outcome = await new Promise<{ code: number | null; stderr: string; missing: boolean }>((resolve) => {
-      const child = spawn(this.ffmpegPath, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: CHECK_TIMEOUT_MS });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => {
-        if (stderr.length < 4096) stderr += chunk.toString('utf8');
-      });
-      child.on('error', (error: NodeJS.ErrnoException) => resolve({ code: null, stderr: error.message, missing: error.code === 'ENOENT' }));
-      child.on('close', (code) => resolve({ code, stderr, missing: false }));
-    });
-    if (outcome.missing) {
-      this.onSkip(`ffmpeg not found at "${this.ffmpegPath}" (FFMPEG_PATH): upload check skipped`);
-      return;
+    try {
+      await probeAudio(path, { maxDurationSeconds: this.maxDurationSeconds, signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) });
+    } catch (error) {
+      // Anything else is a bug or the machine: the app's error handler logs it and answers 500.
+      if (!isDiarizationError(error)) throw error;
+      const refusal = probeRefusal(error);
+      if (refusal.status >= 500) this.onServerProblem(`upload check failed on the server's side: ${error.code}: ${error.message}`);
+      throw refusal;
     }
-    if (outcome.code === 0) return;
-    throw notAudio(describeFfmpegError(outcome.stderr, path));
   }
 }
 
-/** ffmpeg's first meaningful line, without the temp file's path. */
-function describeFfmpegError(stderr: string, path: string): string {
-  const line = stderr
-    .split('\n')
-    .map((text) => text.split(path).join('upload').trim())
-    .find((text) => text.length > 0);
-  if (line === undefined) return 'ffmpeg could not decode it';
-  if (/matches no streams|does not contain any stream|Stream map/i.test(line)) return 'it contains no audio stream';
-  return line.replace(/^upload: /, '');
+/**
+ * The answer to a failed probe. The input's faults are 422, too long included: the upload is
+ * well-formed and within MAX_UPLOAD_BYTES, its content is what the service refuses (413 would
+ * send people to proxy and byte limits), and a job failing the same way in the worker is also
+ * reported as 422. The server's own faults are 503 and never blame the file.
+ */
+export function probeRefusal(error: DiarizationError): HttpError {
+  switch (error.code) {
+    case 'AUDIO_EMPTY':
+    case 'AUDIO_DECODE_FAILED':
+    case 'AUDIO_TOO_SHORT':
+    case 'AUDIO_TOO_LONG':
+      return new HttpError(422, error.message);
+    case 'FFMPEG_MISSING':
+      return new HttpError(503, 'the server cannot check audio: its ffmpeg is missing (an operator must install it or set FFMPEG_PATH); the file was not at fault');
+    case 'ABORTED':
+      // Only our time limit aborts the probe: a busy machine more likely than a bad file.
+      return new HttpError(503, `the audio check did not finish within ${CHECK_TIMEOUT_MS / 1000} s; try again shortly`, { 'Retry-After': '5' });
+    default:
+      return new HttpError(500, `the server could not check the audio (${error.code}); the server log has the details`);
+  }
 }

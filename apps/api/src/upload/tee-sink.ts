@@ -6,10 +6,19 @@ import type { ObjectInfo, ObjectStore } from '@diarization/storage';
 import { payloadTooLarge } from '../errors';
 import type { FileSink } from './multipart';
 
-/** Waits for 'drain' when the stream is full, unless `failure` settles first. */
-async function writeWithBackpressure(stream: Writable, chunk: Buffer, failure: Promise<unknown>): Promise<void> {
+/**
+ * Writes a chunk; when the stream is full, waits for 'drain' unless `failed` rejects first.
+ * Every promise it makes is awaited (a rejection nobody awaits crashes the process).
+ */
+async function writeWithBackpressure(stream: Writable, chunk: Buffer, failed: Promise<never>): Promise<void> {
   if (stream.write(chunk)) return;
-  await Promise.race([once(stream, 'drain'), failure.then(() => new Promise<never>(() => undefined))]);
+  const stop = new AbortController();
+  const drained = once(stream, 'drain', { signal: stop.signal });
+  try {
+    await Promise.race([drained, failed]);
+  } finally {
+    stop.abort(); // when `failed` won: drop the listener (the race handles the AbortError)
+  }
 }
 
 /**
@@ -23,6 +32,8 @@ export class TeeSink implements FileSink {
   private readonly abort = new AbortController();
   private readonly stored: Promise<ObjectInfo>;
   private readonly fileFailed: Promise<never>;
+  /** Rejects as soon as either copy fails; created once, so it always has a handler. */
+  private readonly failed: Promise<never>;
 
   constructor(
     private readonly store: ObjectStore,
@@ -35,6 +46,11 @@ export class TeeSink implements FileSink {
     this.fileFailed.catch(() => undefined);
     this.stored = store.put(key, this.toStore, { signal: this.abort.signal });
     this.stored.catch(() => undefined); // awaited in end(); this only silences the early rejection
+    this.failed = new Promise<never>((_resolve, reject) => {
+      this.stored.catch(reject);
+      this.fileFailed.catch(reject);
+    });
+    this.failed.catch(() => undefined);
   }
 
   get size(): number {
@@ -44,8 +60,12 @@ export class TeeSink implements FileSink {
   async write(chunk: Buffer): Promise<void> {
     this.bytes += chunk.length;
     if (this.bytes > this.maxBytes) throw payloadTooLarge(this.maxBytes);
-    const failure = Promise.race([this.stored, this.fileFailed]);
-    await Promise.all([writeWithBackpressure(this.toStore, chunk, failure), writeWithBackpressure(this.toFile, chunk, failure)]);
+    const toStore = writeWithBackpressure(this.toStore, chunk, this.failed);
+    const toFile = writeWithBackpressure(this.toFile, chunk, this.failed);
+    // Both settle before the call returns: no write outlives a failure (e.g. a 413).
+    const [store, file] = await Promise.allSettled([toStore, toFile]);
+    if (store.status === 'rejected') throw store.reason;
+    if (file.status === 'rejected') throw file.reason;
   }
 
   async end(): Promise<void> {
