@@ -97,7 +97,7 @@ export class DiarizationEngine {
     const notices: string[] = [];
     const segmentation = await resolveSegmentation(manifest, modelsDir, config.segmentation, notices);
     const segmenter = await asModelError(segmentation.entry.id, () =>
-      loadSegmenter(segmentation.entry, segmentation.path, settings, config.segmentationThread ?? true),
+      loadSegmenter(segmentation.entry, segmentation.path, settings, config),
     );
     if (segmenter.notice) notices.push(segmenter.notice);
     let embedding: EmbeddingComponents;
@@ -278,14 +278,19 @@ function settingsOnly(manifest: Manifest, requested: string | undefined): { entr
   return { entry, path: `(replayed ${entry.id} embeddings)` };
 }
 
-/** The segmentation model in its own thread when possible (so it overlaps the embeddings), else in this one. */
+/**
+ * The segmentation model in its own thread when possible, so that it overlaps the embeddings,
+ * with one onnxruntime thread by default (the embeddings use the others); else in this thread.
+ */
 async function loadSegmenter(
   entry: SegmentationModelEntry,
   path: string,
   settings: Omit<SessionSettings, 'graphOptimizationLevel'>,
-  ownThread: boolean,
+  config: EngineConfig,
 ): Promise<SpeakerSegmenter> {
-  if (ownThread && SegmenterWorker.available()) return SegmenterWorker.load(entry, path, settings);
+  if ((config.segmentationThread ?? true) && SegmenterWorker.available()) {
+    return SegmenterWorker.load(entry, path, { ...settings, intraOpThreads: config.segmentationThreads ?? 1 });
+  }
   return Segmenter.load(entry, path, settings);
 }
 

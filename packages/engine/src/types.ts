@@ -93,4 +93,6 @@ export interface EngineConfig {
   segmentationBatchSize?: number;
   /** Run the segmentation model in its own thread, overlapping the embeddings (default true). */
   segmentationThread?: boolean;
+  /** onnxruntime threads of the segmentation model when it has its own thread (default 1). */
+  segmentationThreads?: number;
 }
