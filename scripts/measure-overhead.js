@@ -30,13 +30,34 @@ const freePort = () =>
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+/** SIGKILL to each child; to the whole process group of those started detached (the worker). */
+const killGroups = (children) => {
+  for (const { child, group } of children) {
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) continue;
+    try {
+      process.kill(group ? -child.pid : child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+};
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'measure-'));
   const children = [];
   const cleanup = [];
+  const killAll = () => killGroups(children);
+  // A detached worker no longer gets the terminal's Ctrl-C: forward it.
+  const interrupted = () => {
+    killAll();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     const redisPort = await freePort();
-    children.push(spawn('redis-server', ['--port', String(redisPort), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
+    children.push({ child: spawn('redis-server', ['--port', String(redisPort), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }), group: false });
     await sleep(300);
     const env = {
       DIARIZATION_TOKEN: TOKEN,
@@ -69,8 +90,9 @@ async function main() {
     cleanup.push(() => api.close());
 
     let workerOutput = '';
-    const worker = spawn(process.execPath, [join(ROOT, 'apps/worker/dist/main.js')], { env: { ...process.env, ...env }, cwd: dir });
-    children.push(worker);
+    // Its own process group, so that the cleanup also kills its BullMQ sandbox children.
+    const worker = spawn(process.execPath, [join(ROOT, 'apps/worker/dist/main.js')], { env: { ...process.env, ...env }, cwd: dir, detached: true });
+    children.push({ child: worker, group: true });
     worker.stdout.on('data', (chunk) => (workerOutput += chunk));
     while (!workerOutput.includes('"worker ready"')) await sleep(50);
 
@@ -111,7 +133,9 @@ async function main() {
         `median engine ${Math.round(median(warm.map((r) => r.engine_ms)))} ms; first job overhead ${Math.round(rows[0].overhead_ms)} ms`,
     );
   } finally {
-    for (const child of children) child.kill('SIGKILL');
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    killAll();
     for (const step of cleanup.reverse()) await Promise.resolve(step()).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }

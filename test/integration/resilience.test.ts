@@ -1,8 +1,11 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { longAudio, SHORT_OGG } from '../support/audio';
 import { audioForm, call, uploadJob, waitForJob } from '../support/http';
 import { waitFor } from '../support/ports';
+import { childPids, isRunning, killIfRunning } from '../support/processes';
 import { startStack, TOKEN_A, type Stack } from '../support/stack';
 import { makeTempDir, type TempDir } from '../support/temp-dir';
 
@@ -17,6 +20,10 @@ describe('resilience (local storage, workers as separate processes)', () => {
   let longFile: string;
   /** 90 s: enough to be killed mid-job, and half the time to finish on the next worker. */
   let mediumFile: string;
+  /** Receives webhooks: the job ids of the deliveries, in order. */
+  let hooks: Server;
+  let hooksUrl: string;
+  const delivered: string[] = [];
 
   beforeAll(async () => {
     tmp = makeTempDir();
@@ -24,6 +31,16 @@ describe('resilience (local storage, workers as separate processes)', () => {
     mediumFile = longAudio(tmp.path, 3);
     stack = await startStack({ storage: 'local' });
     api = stack.api.url;
+    hooks = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        delivered.push(String((JSON.parse(body) as { id?: unknown }).id));
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
+    hooksUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hooks`;
   });
   const storedAudio = (): string[] => {
     const audioDir = join(stack.env.STORAGE_DIR, 'audio');
@@ -32,6 +49,7 @@ describe('resilience (local storage, workers as separate processes)', () => {
 
   afterAll(async () => {
     await stack?.stop();
+    await new Promise((resolve) => hooks?.close(resolve));
     tmp?.remove();
   });
 
@@ -49,6 +67,42 @@ describe('resilience (local storage, workers as separate processes)', () => {
     expect(second.output()).toContain(`"job_id":"${id}","attempt":1`);
     expect(second.output()).toMatch(new RegExp(`"job succeeded".*"job_id":"${id}"|"job_id":"${id}".*"job succeeded"`));
     await second.kill('SIGKILL');
+  });
+
+  it('when only the worker process is killed (SIGKILL, not its group), its sandbox child exits and another worker finishes the job once', async () => {
+    const first = await stack.startWorker();
+    const id = await uploadJob(api, TOKEN_A, mediumFile, { webhook_url: hooksUrl });
+    await waitForJob(api, TOKEN_A, id, isProcessing);
+    const workerPid = first.child.pid ?? 0;
+    const sandbox = childPids(workerPid);
+    try {
+      expect(sandbox.length).toBeGreaterThan(0);
+      // The OOM killer or `kill -9 <pid>`: the worker process alone, its children left behind.
+      process.kill(workerPid, 'SIGKILL');
+      const killedAt = Date.now();
+      await waitFor('the orphaned sandbox child to exit', async () => sandbox.every((pid) => !isRunning(pid)), { timeoutMs: 5000, intervalMs: 25 });
+      const exitedAfterMs = Date.now() - killedAt;
+      expect(exitedAfterMs).toBeLessThan(5000);
+      // Still unfinished: the orphan neither finished it nor marked it failed.
+      expect((await call(api, `/jobs/${id}`, { token: TOKEN_A })).body.status).toBe('processing');
+
+      const second = await stack.startWorker();
+      const job = await waitForJob(api, TOKEN_A, id, undefined, 120_000);
+      expect(job).toMatchObject({ status: 'succeeded', attempts: 2, result: { duration: 90 } });
+      expect(second.output().match(new RegExp(`"job succeeded"[^\\n]*"job_id":"${id}"|"job_id":"${id}"[^\\n]*"job succeeded"`, 'g'))).toHaveLength(1);
+      await waitFor('the webhook', async () => delivered.includes(id), { timeoutMs: 30_000 });
+      // Time for a duplicate to show up (a second delivery, or a late attempt overwriting or
+      // deleting the result): none may.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(delivered.filter((delivery) => delivery === id)).toHaveLength(1);
+      expect((await call(api, `/jobs/${id}/result`, { token: TOKEN_A })).status).toBe(200);
+      expect(await call(api, `/jobs/${id}`, { token: TOKEN_A })).toMatchObject({
+        body: { status: 'succeeded', attempts: 2, finished_at: job.finished_at, webhook: { status: 'delivered', attempts: 1 } },
+      });
+      await second.kill('SIGKILL');
+    } finally {
+      killIfRunning(sandbox);
+    }
   });
 
   it('on SIGTERM hands a running job back after the grace period, and another worker finishes it', async () => {

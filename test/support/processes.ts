@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { waitFor } from './ports';
@@ -54,4 +55,41 @@ export function spawnService(script: string, env: Record<string, string>): Spawn
       return exited;
     },
   };
+}
+
+/** The pids of a process's children (e.g. a worker's BullMQ sandbox children). */
+export function childPids(pid: number): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((line) => Number(line.trim()))
+      .filter((child) => Number.isInteger(child) && child > 0);
+  } catch {
+    // ps exits 1 when there are none.
+    return [];
+  }
+}
+
+/** Whether a process still runs: not gone, and not a zombie waiting to be reaped. */
+export function isRunning(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false;
+  }
+  const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+  return state !== 'Z' && state !== 'X';
+}
+
+/** SIGKILL to processes a test found, should they still run (nothing may outlive a test). */
+export function killIfRunning(pids: number[]): void {
+  for (const pid of pids) {
+    if (!isRunning(pid)) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Logger } from '@diarization/config';
 import type { DiarizationEngine } from '@diarization/engine';
 import {
+  coalesce,
   diarizeJobDataSchema,
   enqueueWebhook,
   isTerminal,
@@ -17,6 +18,7 @@ import {
 import { downloadToFile, type ObjectStore } from '@diarization/storage';
 import { UnrecoverableError, WaitingError } from 'bullmq';
 import { classifyError } from './job-errors';
+import { PARENT_GONE_REASON } from './parent-watch';
 import { throttledProgress } from './progress-reporter';
 
 /** Reason given to BullMQ's cancelJob/cancelAllJobs. */
@@ -69,16 +71,17 @@ export async function processDiarizeJob(
   log.info('job started', { attempt: job.attemptsMade + 1 });
 
   // A cancel reaches this attempt through BullMQ's signal (pub/sub) or, should that message
-  // be missed, through the record itself.
+  // be missed, through the record itself. One read at a time: while Redis is unreachable a read
+  // waits (offline queue) instead of failing, and must not be joined by one more every tick.
   const canceled = new AbortController();
-  const poll = setInterval(() => {
-    void deps.records.get(data.jobId).then(
-      (current) => {
-        if (current?.status === 'canceled') canceled.abort(CANCELED_REASON);
-      },
-      () => undefined,
-    );
-  }, deps.cancelPollMs ?? 2000);
+  const pollCancel = coalesce(async () => {
+    const current = await deps.records.get(data.jobId).catch(() => null);
+    if (current?.status === 'canceled') canceled.abort(CANCELED_REASON);
+  });
+  const poll = setInterval(() => void pollCancel(), deps.cancelPollMs ?? 2000);
+  // The sandbox child's worker process died: nobody takes this attempt's outcome any more, and
+  // another worker runs the job once its lock expires, so this attempt must leave no trace.
+  const abandoned = (): boolean => signal?.aborted === true && signal.reason === PARENT_GONE_REASON;
   const combined = signal ? AbortSignal.any([signal, canceled.signal]) : canceled.signal;
   const workDir = await mkdtemp(join(tmpdir(), 'diarization-job-'));
 
@@ -92,10 +95,12 @@ export async function processDiarizeJob(
       await job.updateProgress({ stage, percent: Math.round(percent) });
     });
     const result = await engine.diarize(audioPath, { ...data.options, signal: combined, onProgress: report });
+    if (abandoned()) throw new Error('the worker process is gone');
 
     const stored = toStoredResult(data.jobId, result);
     const resultKey = resultObjectKey(data.jobId);
     await deps.store.put(resultKey, JSON.stringify(stored), { contentType: 'application/json' });
+    if (abandoned()) throw new Error('the worker process is gone');
     const finished = await deps.records.markSucceeded(data.jobId, summarize(stored), resultKey);
     if (!finished.changed) {
       // Canceled while the result was being written: the owner asked for nothing to remain.
@@ -107,6 +112,11 @@ export async function processDiarizeJob(
     log.info('job succeeded', { duration: stored.duration, speakers: stored.speakers.length, engine_seconds: result.timings?.total });
     return 'succeeded';
   } catch (error) {
+    if (abandoned()) {
+      // No Redis here: it may be what is gone, and the job's record is the next attempt's.
+      log.warn('attempt abandoned: the worker process is gone; another worker takes the job over');
+      throw error;
+    }
     if (canceled.signal.aborted || (await deps.records.get(data.jobId))?.status === 'canceled') {
       log.info('job canceled while running');
       return 'canceled';

@@ -16,16 +16,24 @@ import { createObjectStore } from '@diarization/storage';
 import type { SandboxedJob } from 'bullmq';
 import { configInChild } from './child-config';
 import { sharedEngine } from './engine-loader';
+import { watchParent } from './parent-watch';
 import { processDiarizeJob, type AttemptOutcome, type ProcessDeps } from './process-job';
 
 let deps: ProcessDeps | undefined;
+
+// This child exits (after aborting its running attempt) once the worker process that forked it
+// is gone, whatever killed it: see parent-watch.ts.
+const parent = watchParent({
+  onGone: (why) => deps?.logger.warn('the worker process is gone; abandoning the running job and exiting', { reason: why }),
+});
 
 function dependencies(): ProcessDeps {
   if (deps !== undefined) return deps;
   const config = configInChild();
   const logger = createLogger(config.logLevel, { component: 'worker-child', pid: process.pid });
-  const redis = createRedis(config.redisUrl, { failFast: false, onError: (error) => logger.debug('redis error', { error }) });
-  const webhooks: WebhookQueue = createWebhookQueue(redis, config.queuePrefix);
+  const onRedisError = (error: Error): void => logger.debug('redis error', { error: error.message });
+  const redis = createRedis(config.redisUrl, { failFast: false, onError: onRedisError });
+  const webhooks: WebhookQueue = createWebhookQueue(redis, config.queuePrefix, onRedisError);
   const webhookPolicy: QueuePolicy = {
     attempts: config.webhooks.attempts,
     backoffMs: config.webhooks.backoffMs,
@@ -43,6 +51,27 @@ function dependencies(): ProcessDeps {
   return deps;
 }
 
+/** BullMQ's signal (cancel, shutdown) and the parent watch's, for one attempt. */
+function attemptSignal(signal: AbortSignal | undefined): { signal: AbortSignal; release(): void } {
+  const attempt = new AbortController();
+  const sources = signal === undefined ? [parent.signal] : [signal, parent.signal];
+  const listeners = sources.map((source) => {
+    const forward = (): void => attempt.abort(source.reason);
+    if (source.aborted) forward();
+    else source.addEventListener('abort', forward, { once: true });
+    return { source, forward };
+  });
+  return {
+    signal: attempt.signal,
+    release: () => listeners.forEach(({ source, forward }) => source.removeEventListener('abort', forward)),
+  };
+}
+
 export default async function diarizeProcessor(job: SandboxedJob, token?: string, signal?: AbortSignal): Promise<AttemptOutcome> {
-  return processDiarizeJob(job, token, signal, dependencies());
+  const attempt = attemptSignal(signal);
+  try {
+    return await parent.track(processDiarizeJob(job, token, attempt.signal, dependencies()));
+  } finally {
+    attempt.release();
+  }
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Logger, ServiceConfig } from '@diarization/config';
 import {
+  coalesce,
   createRedis,
   createWebhookQueue,
   deliverWebhook,
@@ -69,7 +70,7 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
   const subscriber = createRedis(config.redisUrl, { failFast: false, onError: onRedisError });
   const store = createObjectStore(config.storage);
   const records = new JobRecordStore(redis, keys, config.retention.jobTtlSeconds);
-  const webhookQueue = createWebhookQueue(redis, config.queuePrefix);
+  const webhookQueue = createWebhookQueue(redis, config.queuePrefix, onRedisError);
   const webhookPolicy: QueuePolicy = {
     attempts: config.webhooks.attempts,
     backoffMs: config.webhooks.backoffMs,
@@ -79,7 +80,10 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
   const startedAt = new Date().toISOString();
   let models: ModelStatus = { loaded: false, error: 'loading models' };
 
-  const heartbeat = async (): Promise<void> => {
+  // Coalesced: while Redis is down a write waits in the offline queue; ticks must not pile up more.
+  const heartbeat = coalesce(async (): Promise<void> => {
+    // A run that waited behind a slow one must not bring back the heartbeat close() removed.
+    if (stopping.signal.aborted) return;
     const beat: WorkerHeartbeat = {
       id,
       hostname: hostname(),
@@ -94,7 +98,7 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
     await writeHeartbeat(redis, keys, beat, config.worker.heartbeatSeconds * 3).catch((error: unknown) =>
       log.debug('heartbeat failed', { error }),
     );
-  };
+  });
   void heartbeat();
   const heartbeatTimer = setInterval(() => void heartbeat(), config.worker.heartbeatSeconds * 1000);
 
@@ -138,6 +142,7 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
     connection: createRedis(config.redisUrl, { failFast: false, onError: onRedisError }),
     prefix: config.queuePrefix,
   });
+  diarizeEvents.on('error', onRedisError);
   diarizeEvents.on('failed', ({ jobId, failedReason }) => {
     void (async () => {
       const failed = await records.markFailed(jobId, { code: 'WORKER_LOST', message: `the job could not be finished: ${failedReason}` });
@@ -153,11 +158,12 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
     if (diarizeWorker.cancelJob(jobId, CANCELED_REASON)) log.info('canceling running job', { job_id: jobId });
   });
 
-  const sweepTimer = setInterval(() => {
-    void sweepExpiredObjects(redis, keys, store)
+  const sweep = coalesce(async () => {
+    await sweepExpiredObjects(redis, keys, store)
       .then((swept) => swept > 0 && log.info('deleted expired audio and results', { jobs: swept }))
       .catch((error: unknown) => log.warn('retention sweep failed', { error }));
-  }, SWEEP_INTERVAL_MS);
+  });
+  const sweepTimer = setInterval(() => void sweep(), SWEEP_INTERVAL_MS);
 
   const ready = (async () => {
     await initStorage(store, log, stopping.signal);

@@ -26,12 +26,24 @@ export function webhookJobOptions(policy: QueuePolicy): JobsOptions {
 export type DiarizeQueue = Queue<DiarizeJobData, unknown, string>;
 export type WebhookQueue = Queue<WebhookJobData, unknown, string>;
 
-export function createDiarizeQueue(connection: Redis, prefix: string): DiarizeQueue {
-  return new Queue<DiarizeJobData, unknown, string>(DIARIZE_QUEUE, { connection, prefix });
+/**
+ * BullMQ re-emits every error of its connection (each failed reconnect while Redis is down) as
+ * an 'error' event; with no listener it prints the error with its stack to stderr, and a failing
+ * write there (a sandbox child whose worker died: EPIPE) becomes an uncaught exception. So every
+ * queue gets a listener.
+ */
+const ignoreQueueError = (): void => undefined;
+
+export function createDiarizeQueue(connection: Redis, prefix: string, onError: (error: Error) => void = ignoreQueueError): DiarizeQueue {
+  const queue = new Queue<DiarizeJobData, unknown, string>(DIARIZE_QUEUE, { connection, prefix });
+  queue.on('error', onError);
+  return queue;
 }
 
-export function createWebhookQueue(connection: Redis, prefix: string): WebhookQueue {
-  return new Queue<WebhookJobData, unknown, string>(WEBHOOK_QUEUE, { connection, prefix });
+export function createWebhookQueue(connection: Redis, prefix: string, onError: (error: Error) => void = ignoreQueueError): WebhookQueue {
+  const queue = new Queue<WebhookJobData, unknown, string>(WEBHOOK_QUEUE, { connection, prefix });
+  queue.on('error', onError);
+  return queue;
 }
 
 export async function enqueueDiarization(queue: DiarizeQueue, data: DiarizeJobData, policy: QueuePolicy): Promise<void> {

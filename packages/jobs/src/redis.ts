@@ -26,6 +26,37 @@ export function createRedis(url: string, options: RedisConnectionOptions): Redis
   return redis;
 }
 
+/**
+ * Wraps a task that a timer starts again and again (heartbeat, retention sweep, cancel poll) so
+ * that at most one run is in flight and at most one more waits for it; calls made meanwhile
+ * share that waiting run. While Redis is unreachable, the commands of a connection that is not
+ * fail-fast wait in ioredis's offline queue until it is back: a timer that started a new run on
+ * every tick would add one more command each time, without bound, and flush them all at once
+ * on reconnect.
+ */
+export function coalesce(task: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  let waiting: Promise<void> | undefined;
+  const start = (): Promise<void> => {
+    const run = task().finally(() => {
+      if (running === run) running = undefined;
+    });
+    running = run;
+    return run;
+  };
+  return () => {
+    if (running === undefined) return start();
+    if (waiting === undefined) {
+      const next = (): Promise<void> => {
+        waiting = undefined;
+        return start();
+      };
+      waiting = running.then(next, next);
+    }
+    return waiting;
+  };
+}
+
 /** True for errors that mean "Redis is not reachable right now". */
 export function isRedisUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
