@@ -64,8 +64,9 @@ describe('resilience (local storage, workers as separate processes)', () => {
     expect(job.status).toBe('succeeded');
     expect(job.result).toMatchObject({ duration: 90 });
     // Two attempts were started; the second worker ran the second one.
+    // The child's log lines reach us through two pipes: wait for them rather than race them.
+    await second.waitForOutput(new RegExp(`"job succeeded".*"job_id":"${id}"|"job_id":"${id}".*"job succeeded"`), 10_000);
     expect(second.output()).toContain(`"job_id":"${id}","attempt":1`);
-    expect(second.output()).toMatch(new RegExp(`"job succeeded".*"job_id":"${id}"|"job_id":"${id}".*"job succeeded"`));
     await second.kill('SIGKILL');
   });
 
@@ -89,7 +90,9 @@ describe('resilience (local storage, workers as separate processes)', () => {
       const second = await stack.startWorker();
       const job = await waitForJob(api, TOKEN_A, id, undefined, 120_000);
       expect(job).toMatchObject({ status: 'succeeded', attempts: 2, result: { duration: 90 } });
-      expect(second.output().match(new RegExp(`"job succeeded"[^\\n]*"job_id":"${id}"|"job_id":"${id}"[^\\n]*"job succeeded"`, 'g'))).toHaveLength(1);
+      const succeeded = new RegExp(`"job succeeded"[^\\n]*"job_id":"${id}"|"job_id":"${id}"[^\\n]*"job succeeded"`, 'g');
+      await second.waitForOutput(new RegExp(succeeded.source), 10_000);
+      expect(second.output().match(succeeded)).toHaveLength(1);
       await waitFor('the webhook', async () => delivered.includes(id), { timeoutMs: 30_000 });
       // Time for a duplicate to show up (a second delivery, or a late attempt overwriting or
       // deleting the result): none may.
