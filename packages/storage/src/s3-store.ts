@@ -8,6 +8,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import type { StorageConfig } from '@diarization/config';
 import { pipeline, Readable, Transform } from 'node:stream';
 import {
   assertValidKey,
@@ -18,16 +19,8 @@ import {
   type PutOptions,
 } from './object-store';
 
-export interface S3StoreOptions {
-  endpoint: string;
-  region: string;
-  bucket: string;
-  accessKeyId?: string;
-  secretAccessKey?: string;
-  forcePathStyle: boolean;
-  /** Per-request timeout; the SDK retries transient failures on its own. */
-  requestTimeoutMs?: number;
-}
+/** The S3 part of the service configuration, plus a per-request timeout (the SDK retries transient failures on its own). */
+export type S3StoreOptions = Omit<Extract<StorageConfig, { kind: 's3' }>, 'kind'> & { requestTimeoutMs?: number };
 
 /** Multipart part size: what lib-storage buffers per part (queueSize parts at most). */
 const PART_SIZE = 8 * 1024 * 1024;
