@@ -4,6 +4,7 @@ import { loadManifest } from '@diarization/models';
 import { computeDer, parseRttm, type Segment } from '@diarization/evaluation';
 import { DiarizationEngine } from './engine';
 import { loadReplayFolder } from './pipeline/replay-folder';
+import { WaveformEmbedder } from './embedding/waveform-embedder';
 import { toRttm } from './output/rttm';
 import type { Progress } from './types';
 import { SAMPLE_FIXTURES, SHARED_EVAL } from '../../../test/shared-paths';
@@ -153,6 +154,16 @@ describe('DiarizationEngine with the real models', () => {
       expect(b.segments).toEqual(a.segments);
     } finally {
       await inThread.dispose();
+    }
+  });
+
+  it('reuses its default embedding model when a caller names it', async () => {
+    const load = jest.spyOn(WaveformEmbedder, 'load');
+    try {
+      await engine.diarize(join(SHARED_EVAL, 'medkit_dialog.ogg'), { embedding: 'openvoice-refenc' });
+      expect(load).not.toHaveBeenCalled();
+    } finally {
+      load.mockRestore();
     }
   });
 

@@ -118,7 +118,7 @@ export class DiarizationEngine {
       notices,
       config.segmentationBatchSize ?? DEFAULT_SEGMENTATION_BATCH,
     );
-    engine.embeddings.set(engine.defaultEmbedding.entry.id, Promise.resolve(engine.defaultEmbedding));
+    engine.embeddings.set(embeddingKey(engine.defaultEmbedding.entry.id, true), Promise.resolve(engine.defaultEmbedding));
     return engine;
   }
 
@@ -216,8 +216,9 @@ export class DiarizationEngine {
   }
 
   private embeddingComponents(requested: string, needsModel: boolean): Promise<EmbeddingComponents> {
-    const key = `${requested}:${needsModel}`;
-    let components = this.embeddings.get(key) ?? this.embeddings.get(`${requested}:true`);
+    const key = embeddingKey(requested, needsModel);
+    // a loaded model also serves callers that only need its settings
+    let components = this.embeddings.get(key) ?? this.embeddings.get(embeddingKey(requested, true));
     if (!components) {
       components = loadEmbeddingComponents(this.manifest, this.modelsDir, this.settings, this.segmenter, requested, needsModel);
       components.catch(() => this.embeddings.delete(key)); // let a later call retry after a failure
@@ -234,6 +235,11 @@ export class DiarizationEngine {
     }
     this.embeddings.clear();
   }
+}
+
+/** Cache key of an embedding model's components, with or without its ONNX session. */
+function embeddingKey(id: string, withModel: boolean): string {
+  return `${id}:${withModel}`;
 }
 
 async function loadEmbeddingComponents(
