@@ -5,3 +5,4 @@ export const SHARED_DIR = resolve(process.env.SHARED_DIR ?? resolve(__dirname, '
 export const SHARED_MODELS = resolve(SHARED_DIR, 'models');
 export const SHARED_EVAL = resolve(SHARED_DIR, 'eval');
 export const SAMPLE_FIXTURES = resolve(SHARED_MODELS, 'fixtures/pyannote_sample');
+export const WESPEAKER_WEIGHTED_FIXTURES = resolve(SHARED_MODELS, 'fixtures/wespeaker_weighted');

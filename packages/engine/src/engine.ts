@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
 import {
   defaultModelsDir,
+  ensureEmbeddingParts,
+  GraphMismatchError,
   loadManifest,
   type AgglomerativeSettings,
   type EmbeddingModelEntry,
@@ -8,9 +10,10 @@ import {
   type SegmentationModelEntry,
 } from '@diarization/models';
 import { Plda } from './clustering';
-import { FbankEmbedder } from './embedding/fbank-embedder';
+import { FrameSelectionEmbedder } from './embedding/frame-selection-embedder';
 import type { SpeakerEmbedder } from './embedding/types';
 import { WaveformEmbedder } from './embedding/waveform-embedder';
+import { WeightedPoolingEmbedder } from './embedding/weighted-pooling-embedder';
 import { DiarizationError, isDiarizationError, throwIfAborted } from './errors';
 import { resolveEmbedding, resolvePlda, resolveSegmentation } from './models/resolve';
 import type { SessionSettings } from './onnx/session';
@@ -20,7 +23,7 @@ import { analyseAudio, type ChunkAnalysis, type Replay } from './pipeline/analys
 import { assembleDiarization } from './pipeline/assemble';
 import { Segmenter, type SpeakerSegmenter } from './segmentation/segmenter';
 import { SegmenterWorker } from './segmentation/segmenter-worker';
-import type { DiarizationResult, DiarizeOptions, EngineConfig, ModelInfo, Recipe, Stage } from './types';
+import type { DiarizationResult, DiarizeOptions, EmbeddingMethod, EngineConfig, ModelInfo, Recipe, Stage } from './types';
 
 export interface EngineDescription {
   segmentation: ModelInfo;
@@ -79,9 +82,7 @@ export class DiarizationEngine {
   private readonly embeddings = new Map<string, Promise<EmbeddingComponents>>();
 
   private constructor(
-    private readonly manifest: Manifest,
-    private readonly modelsDir: string,
-    private readonly settings: Omit<SessionSettings, 'graphOptimizationLevel'>,
+    private readonly loading: EmbeddingLoading,
     private readonly maxDurationSeconds: number,
     private readonly segmenter: SpeakerSegmenter,
     private readonly segmentationInfo: ModelInfo,
@@ -100,17 +101,16 @@ export class DiarizationEngine {
       loadSegmenter(segmentation.entry, segmentation.path, settings, config),
     );
     if (segmenter.notice) notices.push(segmenter.notice);
+    const loading: EmbeddingLoading = { manifest, modelsDir, settings, segmenter, method: config.embeddingMethod ?? 'weighted-pooling' };
     let embedding: EmbeddingComponents;
     try {
-      embedding = await loadEmbeddingComponents(manifest, modelsDir, settings, segmenter, config.embedding, true);
+      embedding = await loadEmbeddingComponents(loading, config.embedding, true);
     } catch (error) {
       await segmenter.dispose();
       throw error;
     }
     const engine = new DiarizationEngine(
-      manifest,
-      modelsDir,
-      settings,
+      loading,
       config.maxDurationSeconds ?? DEFAULT_MAX_DURATION_SECONDS,
       segmenter,
       { id: segmentation.entry.id, file: segmentation.path },
@@ -220,7 +220,7 @@ export class DiarizationEngine {
     // a loaded model also serves callers that only need its settings
     let components = this.embeddings.get(key) ?? this.embeddings.get(embeddingKey(requested, true));
     if (!components) {
-      components = loadEmbeddingComponents(this.manifest, this.modelsDir, this.settings, this.segmenter, requested, needsModel);
+      components = loadEmbeddingComponents(this.loading, requested, needsModel);
       components.catch(() => this.embeddings.delete(key)); // let a later call retry after a failure
       this.embeddings.set(key, components);
     }
@@ -242,14 +242,17 @@ function embeddingKey(id: string, withModel: boolean): string {
   return `${id}:${withModel}`;
 }
 
-async function loadEmbeddingComponents(
-  manifest: Manifest,
-  modelsDir: string,
-  settings: Omit<SessionSettings, 'graphOptimizationLevel'>,
-  segmenter: SpeakerSegmenter,
-  requested: string | undefined,
-  withModel: boolean,
-): Promise<EmbeddingComponents> {
+/** What loading an embedding model needs besides its id. */
+interface EmbeddingLoading {
+  manifest: Manifest;
+  modelsDir: string;
+  settings: Omit<SessionSettings, 'graphOptimizationLevel'>;
+  segmenter: SpeakerSegmenter;
+  method: EmbeddingMethod;
+}
+
+async function loadEmbeddingComponents(loading: EmbeddingLoading, requested: string | undefined, withModel: boolean): Promise<EmbeddingComponents> {
+  const { manifest, modelsDir, settings, segmenter } = loading;
   const notices: string[] = [];
   const located = withModel
     ? await resolveEmbedding(manifest, modelsDir, requested, notices)
@@ -264,14 +267,19 @@ async function loadEmbeddingComponents(
   let embedder: SpeakerEmbedder | undefined;
   if (withModel) {
     const { entry, path } = located;
-    embedder = await asModelError<SpeakerEmbedder>(entry.id, () =>
-      entry.interface.kind === 'fbank-embedding'
-        ? FbankEmbedder.load(entry, path, settings)
-        : WaveformEmbedder.load(entry, path, settings, {
-            frameStepSamples: segmenter.geometry.frameStep * segmenter.sampleRate,
-            receptiveFieldSamples: segmenter.geometry.frameDuration * segmenter.sampleRate,
-          }),
-    );
+    embedder = await asModelError<SpeakerEmbedder>(entry.id, async () => {
+      if (entry.interface.kind === 'waveform-embedding') {
+        return WaveformEmbedder.load(entry, path, settings, {
+          frameStepSamples: segmenter.geometry.frameStep * segmenter.sampleRate,
+          receptiveFieldSamples: segmenter.geometry.frameDuration * segmenter.sampleRate,
+        });
+      }
+      if (loading.method === 'frame-selection') return FrameSelectionEmbedder.load(entry, path, settings);
+      // manifest models keep their derived trunk and head beside them; a user's own file is split in memory
+      const inManifest = manifest.models.includes(entry);
+      const parts = await ensureEmbeddingParts(path, inManifest ? { outDir: modelsDir, sourceSha256: entry.sha256 } : {});
+      return WeightedPoolingEmbedder.load(entry, parts, settings);
+    });
     if (embedder.notice) notices.push(embedder.notice);
   }
   return { entry: located.entry, file: located.path, embedder, plda, notices };
@@ -305,6 +313,7 @@ async function asModelError<T>(modelId: string, load: () => Promise<T>): Promise
     return await load();
   } catch (error) {
     if (isDiarizationError(error)) throw error;
+    if (error instanceof GraphMismatchError) throw new DiarizationError('MODEL_CORRUPT', error.message, { cause: error });
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new DiarizationError('MODEL_CORRUPT', `model "${modelId}" could not be loaded: ${reason}`, { cause: error });
   }

@@ -6,6 +6,14 @@ export const RECIPES: readonly Recipe[] = ['3.1', 'community-1'];
 
 export type ExecutionProvider = 'cpu' | 'cuda';
 
+/**
+ * How fbank (WeSpeaker) models embed a (chunk, speaker): `weighted-pooling` is pyannote 3.1 and
+ * community-1 (the network on the whole chunk, the speaker's mask as pooling weights; the
+ * default); `frame-selection` is pyannote 3.0 and sherpa-onnx (the network on the speaker's frames).
+ */
+export type EmbeddingMethod = 'weighted-pooling' | 'frame-selection';
+export const EMBEDDING_METHODS: readonly EmbeddingMethod[] = ['weighted-pooling', 'frame-selection'];
+
 export type Stage = 'decoding' | 'segmentation' | 'embeddings' | 'clustering' | 'reconstruction' | 'done';
 
 export interface Progress {
@@ -87,6 +95,8 @@ export interface EngineConfig {
   maxDurationSeconds?: number;
   /** Default embedding model (manifest id or ONNX path). */
   embedding?: string;
+  /** How fbank embedding models are run (default `weighted-pooling`, pyannote 3.1 / community-1). */
+  embeddingMethod?: EmbeddingMethod;
   /** Default segmentation model (manifest id). */
   segmentation?: string;
   /** Windows per segmentation run (default 4): larger is a little faster and uses more memory. */

@@ -6,6 +6,8 @@ export interface ChunkToEmbed {
   startSample: number;
   /** Per local speaker, 0/1 per segmentation frame; an all-zero mask needs no embedding. */
   masks: Uint8Array[];
+  /** Identifies the audio stream: features cached for one stream are never used for another. */
+  stream: object;
 }
 
 /** Turns (chunk, local speaker) pairs into speaker embeddings. */

@@ -29,22 +29,23 @@ function options(settings: SessionSettings, providers: ExecutionProvider[]): ort
   };
 }
 
-/** Opens an ONNX model, checking that it has the tensors the manifest promises. */
+/** Opens an ONNX model (a file, or its bytes), checking that it has the tensors the manifest promises. */
 export async function openSession(
-  path: string,
+  model: string | Uint8Array,
   modelId: string,
   settings: SessionSettings,
   expected: { inputs: string[]; outputs: string[] },
 ): Promise<LoadedSession> {
+  const path = typeof model === 'string' ? model : 'derived in memory';
   let loaded: LoadedSession;
   try {
-    loaded = { session: await ort.InferenceSession.create(path, options(settings, settings.providers)), providers: settings.providers };
+    loaded = { session: await create(model, options(settings, settings.providers)), providers: settings.providers };
   } catch (error) {
     if (!settings.providers.includes('cuda')) throw corrupt(modelId, path, error);
     // The CUDA provider needs CUDA/cuDNN libraries; without them, run on the CPU and say so.
     try {
       loaded = {
-        session: await ort.InferenceSession.create(path, options(settings, ['cpu'])),
+        session: await create(model, options(settings, ['cpu'])),
         providers: ['cpu'],
         notice: `CUDA is unavailable (${firstLine(error)}); ${modelId} runs on the CPU`,
       };
@@ -64,6 +65,10 @@ export async function openSession(
     );
   }
   return loaded;
+}
+
+function create(model: string | Uint8Array, sessionOptions: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+  return typeof model === 'string' ? ort.InferenceSession.create(model, sessionOptions) : ort.InferenceSession.create(model, sessionOptions);
 }
 
 function firstLine(error: unknown): string {

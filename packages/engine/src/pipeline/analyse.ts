@@ -60,6 +60,7 @@ export async function analyseAudio(source: string | Readable, options: AnalyseOp
   let numChunks = 0;
   let submitted = 0;
   let embeddingSeconds = 0;
+  const stream = {};
   const segmentationStart = segmenter.busySeconds;
   const report = (stage: Stage, chunksDone: number) => {
     if (!options.onProgress || !declaredSamples) return;
@@ -82,6 +83,7 @@ export async function analyseAudio(source: string | Readable, options: AnalyseOp
           windows.map((window, i) => ({
             window,
             startSample: (first + i) * segmenter.stepSamples,
+            stream,
             masks: embeddingMasks(segmentation[i], framesPerChunk, segmenter.numLocalSpeakers, minFrames),
           })),
         );

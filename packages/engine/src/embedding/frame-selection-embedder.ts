@@ -1,18 +1,19 @@
 import type * as ort from 'onnxruntime-node';
 import type { EmbeddingModelEntry, FbankEmbeddingInterface } from '@diarization/models';
-import { KaldiFbank, subtractFrameMean } from '../features';
 import { floatTensor, openSession, outputData, type SessionSettings } from '../onnx/session';
-import { FbankFrameCache } from './fbank-frame-cache';
+import { ChunkFeatures } from './chunk-features';
+import { nearestIndex } from './stats-pool';
 import { ChunkToEmbed, nanRows, SpeakerEmbedder } from './types';
 
 /**
  * WeSpeaker-style models that read Kaldi fbank features (`feats` [1, T, 80] -> `embs` [1, D]),
- * used as pyannote's ONNX WeSpeaker wrapper does: fbank of the whole chunk, mean-normalised over
- * the chunk, then only the frames where the speaker's mask (nearest-interpolated) is on.
+ * used as pyannote 3.0's ONNX WeSpeaker wrapper (and sherpa-onnx) do: fbank of the whole chunk,
+ * mean-normalised over the chunk, then only the frames where the speaker's mask
+ * (nearest-interpolated) is on go through the whole network. pyannote 3.1 and community-1 pool
+ * with the mask as weights instead (WeightedPoolingEmbedder), which is the default.
  */
-export class FbankEmbedder implements SpeakerEmbedder {
-  private readonly fbank: KaldiFbank;
-  private readonly frames: FbankFrameCache;
+export class FrameSelectionEmbedder implements SpeakerEmbedder {
+  private readonly features: ChunkFeatures;
   readonly modelId: string;
 
   private constructor(
@@ -24,11 +25,10 @@ export class FbankEmbedder implements SpeakerEmbedder {
     readonly notice?: string,
   ) {
     this.modelId = entry.id;
-    this.fbank = new KaldiFbank({ sampleRate: spec.sampleRate, numMelBins: spec.numMelBins });
-    this.frames = new FbankFrameCache(this.fbank);
+    this.features = new ChunkFeatures(spec);
   }
 
-  static async load(entry: EmbeddingModelEntry, path: string, settings: Omit<SessionSettings, 'graphOptimizationLevel'>): Promise<FbankEmbedder> {
+  static async load(entry: EmbeddingModelEntry, path: string, settings: Omit<SessionSettings, 'graphOptimizationLevel'>): Promise<FrameSelectionEmbedder> {
     const spec = entry.interface;
     if (spec.kind !== 'fbank-embedding') throw new Error(`${entry.id} is not an fbank embedding model`);
     const loaded = await openSession(path, entry.id, { ...settings, graphOptimizationLevel: 'all' }, { inputs: [spec.input], outputs: [spec.output] });
@@ -55,11 +55,12 @@ export class FbankEmbedder implements SpeakerEmbedder {
       if (await run(middle)) upper = middle;
       else lower = middle;
     }
-    return new FbankEmbedder(loaded.session, spec, entry, reference.length, upper, loaded.notice);
+    return new FrameSelectionEmbedder(loaded.session, spec, entry, reference.length, upper, loaded.notice);
   }
 
   get minNumSamples(): number {
-    return this.fbank.frameLength + (this.minNumFrames - 1) * this.fbank.frameShift;
+    const { frameLength, frameShift } = this.features.fbank;
+    return frameLength + (this.minNumFrames - 1) * frameShift;
   }
 
   async embed(chunks: readonly ChunkToEmbed[]): Promise<Float32Array[]> {
@@ -69,9 +70,8 @@ export class FbankEmbedder implements SpeakerEmbedder {
       const out = nanRows(chunk.masks.length, this.dimension);
       results.push(out);
       if (chunk.masks.every((mask) => !mask.some((v) => v > 0))) continue;
-      const numFrames = this.fbank.numFrames(chunk.window.length);
-      const features = this.frames.features(chunk.window, chunk.startSample);
-      subtractFrameMean(features, numFrames, bins);
+      const numFrames = this.features.numFrames(chunk.window.length);
+      const features = this.features.of(chunk);
       for (let s = 0; s < chunk.masks.length; s++) {
         const selected = selectFrames(chunk.masks[s], numFrames);
         if (selected.length < this.minNumFrames) continue;
@@ -94,11 +94,9 @@ export class FbankEmbedder implements SpeakerEmbedder {
  * source = floor(target * in / out)) is active.
  */
 export function selectFrames(mask: Uint8Array, numFbankFrames: number): number[] {
-  const scale = mask.length / numFbankFrames;
+  const source = nearestIndex(mask.length, numFbankFrames);
   const selected: number[] = [];
-  for (let j = 0; j < numFbankFrames; j++) {
-    if (mask[Math.min(Math.floor(j * scale), mask.length - 1)] > 0.5) selected.push(j);
-  }
+  for (let j = 0; j < numFbankFrames; j++) if (mask[source[j]] > 0.5) selected.push(j);
   return selected;
 }
 
