@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * npm run models                      download every missing model that has a URL, verify sha256
+ * npm run models                      download every missing model that has a URL (or derive it from one
+ *                                     that has: segmentation-3.0 from segmentation-3.0-fp16), verify sha256
  * npm run models -- --from DIR        install from a local folder (e.g. ../shared/models)
  * npm run models -- --only a,b        limit to these model ids
  * npm run models -- --check           verify what is installed, install nothing
@@ -8,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_MANIFEST_PATH, defaultModelsDir, loadManifest, type Manifest } from './manifest';
 import { installModels } from './install';
-import { checkModel } from './status';
+import { checkModel, installHint } from './status';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -37,7 +38,8 @@ async function main(): Promise<number> {
       if (only && !only.includes(model.id)) continue;
       const status = await checkModel(model, modelsDir);
       if (status.state !== 'installed') problems += model.benchmarkOnly ? 0 : 1;
-      process.stdout.write(`${status.state.padEnd(9)} ${model.id}${status.detail ? ` (${status.detail})` : ''}\n`);
+      const fix = status.state === 'installed' ? '' : ` install with: ${installHint(model, manifest)}`;
+      process.stdout.write(`${status.state.padEnd(9)} ${model.id}${status.detail ? ` (${status.detail})` : ''}${fix}\n`);
     }
     return problems > 0 && only ? 1 : 0;
   }
@@ -54,14 +56,23 @@ async function main(): Promise<number> {
     process.stdout.write(`${outcome.result.padEnd(17)} ${outcome.model.id}${detail}\n`);
   }
   const failed = outcomes.filter((o) => o.result === 'failed');
+  // With --only, every model asked for must end up installed.
+  const missed = only ? outcomes.filter((o) => only.includes(o.model.id) && o.result === 'unavailable') : [];
   const usable = await usableSet(manifest, modelsDir);
   if (failed.length > 0) process.stderr.write(`${failed.length} model(s) failed to install; see the lines above\n`);
-  if (!usable) {
-    process.stderr.write('no usable set of models (one segmentation and one embedding model) is installed\n');
-    return 1;
-  }
-  // A failed optional model (e.g. a gated PLDA without HF_TOKEN) leaves the service usable.
-  return only && failed.length > 0 ? 1 : 0;
+  if (missed.length > 0) process.stderr.write(`not installed: ${missed.map((o) => o.model.id).join(', ')}; see the lines above\n`);
+  // A failed optional model (e.g. a gated PLDA without HF_TOKEN) leaves the service usable (exit 0).
+  const code = !usable || (only && failed.length + missed.length > 0) ? 1 : 0;
+  if (!usable) process.stderr.write('no usable set of models (one segmentation and one embedding model) is installed\n');
+  if (code !== 0 || failed.length > 0) process.stderr.write(`${fromFolderAdvice(values.from)}\n`);
+  return code;
+}
+
+/** The last line of a failed install: the way to install without downloading. */
+function fromFolderAdvice(fromDir: string | undefined): string {
+  return fromDir === undefined
+    ? 'to install without downloading, use a folder that holds the model files: npm run models -- --from DIR'
+    : `npm run models -- --from DIR finds each file by its name in DIR or up to 3 folders below it: ${fromDir} lacks the files above or holds damaged copies`;
 }
 
 /** At least one segmentation and one (non-benchmark) embedding model installed and intact. */

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { checkModel } from './status';
+import { DERIVATION_DESCRIPTIONS, deriveModelFile } from './derive';
+import { checkModel, gatedRepositoryPage } from './status';
 import type { Manifest, ModelEntry } from './manifest';
 
 export type InstallOutcome =
@@ -24,29 +25,36 @@ export interface InstallOptions {
   onProgress?: (line: string) => void;
 }
 
-/** Copies or downloads every selected model that is missing or corrupt, verifying sha256. */
+/**
+ * Copies or downloads every selected model that is missing or corrupt, verifying sha256. A model
+ * with `derivedFrom` whose own file cannot be copied or downloaded is made from its source entry,
+ * which is installed first (and reported, before it), then checked against its own sha256.
+ */
 export async function installModels(manifest: Manifest, options: InstallOptions): Promise<InstallOutcome[]> {
   await mkdir(options.modelsDir, { recursive: true });
   const selected = selectModels(manifest, options);
   const outcomes: InstallOutcome[] = [];
-  for (const model of selected) {
+  const done = new Map<string, InstallOutcome>();
+  const install = async (model: ModelEntry): Promise<InstallOutcome> => {
+    const known = done.get(model.id);
+    if (known) return known;
+    let outcome: InstallOutcome;
     const current = await checkModel(model, options.modelsDir);
     if (current.state === 'installed') {
-      outcomes.push({ model, result: 'already-installed' });
-      continue;
+      outcome = { model, result: 'already-installed' };
+    } else {
+      try {
+        outcome = await installOne(model, manifest, options, install);
+      } catch (error) {
+        outcome = { model, result: 'failed', reason: messageOf(error) };
+      }
     }
-    try {
-      outcomes.push(
-        options.fromDir
-          ? await installFromFolder(model, options.fromDir, options.modelsDir)
-          : await installFromUrls(model, options),
-      );
-    } catch (error) {
-      outcomes.push({ model, result: 'failed', reason: error instanceof Error ? error.message : String(error) });
-    }
-    const last = outcomes[outcomes.length - 1];
-    options.onProgress?.(`${model.id}: ${last.result}${'reason' in last ? ` (${last.reason})` : ''}`);
-  }
+    done.set(model.id, outcome);
+    outcomes.push(outcome);
+    options.onProgress?.(`${model.id}: ${outcome.result}${'reason' in outcome ? ` (${outcome.reason})` : ''}`);
+    return outcome;
+  };
+  for (const model of selected) await install(model);
   return outcomes;
 }
 
@@ -58,6 +66,49 @@ function selectModels(manifest: Manifest, options: InstallOptions): ModelEntry[]
   }
   if (options.fromDir) return manifest.models;
   return manifest.models.filter((m) => !m.benchmarkOnly);
+}
+
+async function installOne(
+  model: ModelEntry,
+  manifest: Manifest,
+  options: InstallOptions,
+  install: (model: ModelEntry) => Promise<InstallOutcome>,
+): Promise<InstallOutcome> {
+  let direct: InstallOutcome | undefined;
+  let directError: unknown;
+  try {
+    direct = options.fromDir
+      ? await installFromFolder(model, options.fromDir, options.modelsDir)
+      : await installFromUrls(model, options);
+  } catch (error) {
+    directError = error;
+  }
+  if (direct?.result === 'installed' || !model.derivedFrom) {
+    if (direct) return direct;
+    throw directError;
+  }
+  // Not copied or downloaded as such: make it from its source entry.
+  const source = manifest.models.find((m) => m.id === model.derivedFrom!.model);
+  if (!source) throw new Error(`it is derived from ${model.derivedFrom.model}, which is not in the manifest`);
+  const sourceOutcome = await install(source);
+  if (sourceOutcome.result === 'failed' || sourceOutcome.result === 'unavailable') {
+    let where = `${source.id} could not be installed`;
+    if (options.fromDir && sourceOutcome.result === 'unavailable') {
+      where = directError === undefined ? `neither ${model.file} nor ${source.file} is in ${options.fromDir}` : `${source.file} is not in ${options.fromDir} either`;
+    }
+    const reason = `${where} (it is made from ${source.id}: ${DERIVATION_DESCRIPTIONS[model.derivedFrom.transform]})`;
+    // the file itself was found (or downloaded) but was not the right one
+    if (directError !== undefined) return { model, result: 'failed', reason: `${messageOf(directError)}; ${reason}` };
+    return sourceOutcome.result === 'failed' ? { model, result: 'failed', reason } : { model, result: 'unavailable', reason };
+  }
+  const sourcePath = join(options.modelsDir, source.file);
+  const derived = deriveModelFile(model.derivedFrom, await readFile(sourcePath), `${source.id} (${sourcePath})`);
+  try {
+    await writeVerified(model, Readable.from([derived]), options.modelsDir);
+  } catch (error) {
+    throw new Error(`deriving it from ${source.id} (${model.derivedFrom.transform}) gave a different file: ${messageOf(error)}`);
+  }
+  return { model, result: 'installed', from: `${source.file} (${model.derivedFrom.transform}: ${DERIVATION_DESCRIPTIONS[model.derivedFrom.transform]})` };
 }
 
 async function installFromFolder(model: ModelEntry, fromDir: string, modelsDir: string): Promise<InstallOutcome> {
@@ -73,6 +124,7 @@ async function installFromUrls(model: ModelEntry, options: InstallOptions): Prom
   }
   const fetchImpl = options.fetchImpl ?? fetch;
   const errors: string[] = [];
+  let refused = false;
   for (const url of model.urls) {
     try {
       const headers: Record<string, string> = {};
@@ -80,6 +132,7 @@ async function installFromUrls(model: ModelEntry, options: InstallOptions): Prom
         headers.authorization = `Bearer ${options.huggingFaceToken}`;
       }
       const response = await fetchImpl(url, { headers, redirect: 'follow' });
+      if (response.status === 401 || response.status === 403) refused = true;
       if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
       await writeVerified(model, Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), options.modelsDir);
       return { model, result: 'installed', from: url };
@@ -87,7 +140,19 @@ async function installFromUrls(model: ModelEntry, options: InstallOptions): Prom
       errors.push(`${url}: ${describeFetchError(error)}`);
     }
   }
-  throw new Error(`download failed (${errors.join('; ')})`);
+  const gate = model.gated && refused ? `; ${gatedAdvice(model, options.huggingFaceToken !== undefined)}` : '';
+  throw new Error(`download failed (${errors.join('; ')})${gate}`);
+}
+
+/** What to do about a gated download that was refused. */
+function gatedAdvice(model: ModelEntry, tokenSent: boolean): string {
+  const page = gatedRepositoryPage(model);
+  const account = `a Hugging Face token of an account that accepted the conditions of ${page ?? 'the repository'}`;
+  return tokenSent ? `HF_TOKEN was refused: it must be ${account}` : `the repository is gated: set HF_TOKEN to ${account}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** fetch says only "fetch failed"; the reason (DNS, refused, TLS...) is in its cause. */

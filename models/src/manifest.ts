@@ -43,6 +43,20 @@ const agglomerativeSettings = z.object({
   tuning: z.string().optional(),
 });
 
+/** Transforms the installer can apply to one installed model file to make another (models/src/derive.ts). */
+export const DERIVATION_TRANSFORMS = ['widen-fp16'] as const;
+
+/**
+ * A model file the installer can make from another entry's file: it installs that entry first
+ * (download or --from), applies the transform and checks the result against this entry's own
+ * bytes and sha256, so a derived file is exactly as verified as a downloaded one.
+ */
+const derivation = z.object({
+  /** The id of the entry whose file is the input. */
+  model: z.string().min(1),
+  transform: z.enum(DERIVATION_TRANSFORMS),
+});
+
 const common = {
   id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'lowercase letters, digits, dots and dashes'),
   file: z.string().regex(/^[^/\\]+$/, 'a plain file name'),
@@ -51,6 +65,13 @@ const common = {
   license: z.string().min(1),
   description: z.string().min(1),
   urls: z.array(z.string().url()),
+  /** Made at install time from another entry's file when no URL works (or there is none). */
+  derivedFrom: derivation.optional(),
+  /**
+   * The download needs HF_TOKEN: a Hugging Face token of an account that accepted the
+   * conditions of the (gated) repository its huggingface.co URL points into.
+   */
+  gated: z.boolean().optional(),
   benchmarkOnly: z.boolean().optional(),
 };
 
@@ -77,6 +98,21 @@ export const manifestSchema = z
       ids.add(model.id);
     }
     for (const model of manifest.models) {
+      if (model.derivedFrom) {
+        const source = manifest.models.find((m) => m.id === model.derivedFrom!.model);
+        if (!source) {
+          context.addIssue({ code: 'custom', message: `${model.id} is derived from unknown model ${model.derivedFrom.model}` });
+        } else if (source.id === model.id) {
+          context.addIssue({ code: 'custom', message: `${model.id} is derived from itself` });
+        } else if (source.derivedFrom) {
+          context.addIssue({ code: 'custom', message: `${model.id} is derived from ${source.id}, which is itself derived (not supported)` });
+        }
+      }
+      if (model.gated && model.urls.length === 0) {
+        context.addIssue({ code: 'custom', message: `${model.id} is gated but has no download URL` });
+      }
+    }
+    for (const model of manifest.models) {
       if (model.role !== 'embedding' || !model.plda) continue;
       for (const reference of [model.plda.transform, model.plda.plda]) {
         const target = manifest.models.find((m) => m.id === reference);
@@ -96,6 +132,7 @@ export type SegmentationInterface = z.infer<typeof segmentationInterface>;
 export type FbankEmbeddingInterface = z.infer<typeof fbankEmbeddingInterface>;
 export type WaveformEmbeddingInterface = z.infer<typeof waveformEmbeddingInterface>;
 export type AgglomerativeSettings = z.infer<typeof agglomerativeSettings>;
+export type Derivation = z.infer<typeof derivation>;
 
 /** models/manifest.json of this checkout. */
 export const DEFAULT_MANIFEST_PATH = resolve(__dirname, '..', 'manifest.json');

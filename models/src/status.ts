@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256OfFile } from './checksum';
-import type { ModelEntry } from './manifest';
+import type { Manifest, ModelEntry } from './manifest';
 
 export type InstallState = 'installed' | 'missing' | 'corrupt';
 
@@ -12,8 +12,42 @@ export interface ModelStatus {
   detail?: string;
 }
 
-/** The command a person runs to (re)install models, for error messages. */
+/** The command that (re)installs a model that plain `npm run models` downloads, for error messages. */
 export const INSTALL_HINT = 'npm run models (or: npm run models -- --from DIR)';
+
+/**
+ * The command that can actually (re)install this model, for messages ("run …", "install it
+ * with: …"). Plain `npm run models` is only offered when it would fetch the file: the model (or
+ * the entry it is derived from) has a download URL and is not benchmark-only; a gated download
+ * says HF_TOKEN is needed; a model without any download can only come from a folder.
+ * `manifest` lets a derived model's source be checked; without it the source is assumed downloadable.
+ */
+export function installHint(model: ModelEntry, manifest?: Manifest): string {
+  const source = model.derivedFrom ? manifest?.models.find((m) => m.id === model.derivedFrom!.model) : undefined;
+  // The entry whose URLs a plain run downloads: the model's own, else the one it is derived from.
+  const fetched = model.urls.length > 0 ? model : source;
+  const downloadable = model.urls.length > 0 || (model.derivedFrom !== undefined && (manifest === undefined || (source?.urls.length ?? 0) > 0));
+  if (!downloadable) {
+    const files = source ? `${model.file} or ${source.file} (neither has a download URL)` : `${model.file} (it has no download URL)`;
+    return `npm run models -- --from DIR, with DIR a folder that holds ${files}`;
+  }
+  const command = model.benchmarkOnly ? `npm run models -- --only ${model.id}` : 'npm run models';
+  const token = fetched?.gated
+    ? ` with HF_TOKEN set to a Hugging Face token of an account that accepted the conditions of ${gatedRepositoryPage(fetched) ?? 'the repository'}`
+    : '';
+  return `${command}${token} (or: npm run models -- --from DIR)`;
+}
+
+/** https://huggingface.co/OWNER/REPO of a model's first huggingface.co URL (a gated repository's page). */
+export function gatedRepositoryPage(model: ModelEntry): string | undefined {
+  for (const url of model.urls) {
+    const parsed = new URL(url);
+    if (!parsed.hostname.endsWith('huggingface.co')) continue;
+    const [owner, repo] = parsed.pathname.split('/').filter(Boolean);
+    if (owner && repo) return `https://huggingface.co/${owner}/${repo}`;
+  }
+  return undefined;
+}
 
 const verified = new Map<string, string>();
 
@@ -40,8 +74,8 @@ export async function checkModel(model: ModelEntry, modelsDir: string): Promise<
   return { model, path, state: 'installed' };
 }
 
-/** One line that names the model, what is wrong and the command that fixes it. */
-export function describeProblem(status: ModelStatus): string {
+/** One line that names the model, what is wrong and the command that fixes it (see installHint). */
+export function describeProblem(status: ModelStatus, manifest?: Manifest): string {
   const what = status.state === 'missing' ? 'is not installed' : `is corrupt (${status.detail})`;
-  return `model "${status.model.id}" (${status.path}) ${what}: run ${INSTALL_HINT}`;
+  return `model "${status.model.id}" (${status.path}) ${what}: run ${installHint(status.model, manifest)}`;
 }

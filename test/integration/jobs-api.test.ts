@@ -249,6 +249,7 @@ describe('job service end to end (Redis, S3, real models)', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ num_speakers: '0' }, /^num_speakers: must be a whole number between 1 and 50$/],
       [{ min_speakers: '4', max_speakers: '2' }, /^min_speakers: must not be greater than max_speakers$/],
+      [{ num_speakers: '2', min_speakers: '3' }, /^num_speakers: must not be less than min_speakers$/],
       [{ exclusive: 'perhaps' }, /^exclusive: must be true or false$/],
       [{ speakers: '2' }, /^unknown field\(s\): speakers$/],
       [{ webhook_url: 'ftp://example.com/x' }, /^webhook_url: webhook_url must be an http/],

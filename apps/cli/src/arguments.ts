@@ -23,3 +23,9 @@ export function oneOf<T extends string>(value: string | undefined, allowed: read
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
   return value as T;
 }
+
+export function positiveNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^(\d+\.?\d*|\.\d+)$/.test(value) || Number(value) <= 0) throw new UsageError(`${flag} must be a positive number, got "${value}"`);
+  return Number(value);
+}

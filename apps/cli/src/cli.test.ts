@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SAMPLE_FIXTURES, SHARED_EVAL } from '../../../test/shared-paths';
+import { loadNpz } from '@diarization/engine';
+import { SAMPLE_FIXTURES, SHARED_EVAL, WESPEAKER_WEIGHTED_FIXTURES } from '../../../test/shared-paths';
+import { makeTempDir } from '../../../test/support/temp-dir';
 import { testModelsDir } from '../../../test/support/models';
 import { progressBar } from './progress-bar';
 
@@ -14,6 +17,8 @@ function cli(script: string, args: string[]) {
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+const benchTempFolders = () => readdirSync(tmpdir()).filter((name) => name.startsWith('diarization-bench-'));
 
 const lastLineJson = (text: string) => JSON.parse(text.trim().split('\n').pop()!) as Record<string, unknown>;
 
@@ -40,6 +45,45 @@ describe('npm run diarize', () => {
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(stdout).toBe(readFileSync(join(SAMPLE_FIXTURES, 'reference.rttm'), 'utf8'));
+  });
+
+  it("saves its intermediates in --replay's layout: pyannote's exact embeddings from its own segmentations", () => {
+    const dir = makeTempDir();
+    try {
+      // pyannote's segmentations alone, so the embeddings come from the fixture's random ResNet34
+      copyFileSync(join(SAMPLE_FIXTURES, 'segmentations.npz'), join(dir.path, 'segmentations.npz'));
+      const out = join(dir.path, 'out');
+      const model = join(WESPEAKER_WEIGHTED_FIXTURES, 'resnet34-random.onnx');
+      const first = cli('diarize', [join(SAMPLE_FIXTURES, 'clip_16k.wav'), '--replay', dir.path, '--embedding', model, '--save-intermediates', out, '--format', 'rttm']);
+      expect(first.code).toBe(0);
+
+      const saved = loadNpz(join(out, 'raw_embeddings.npz')).get('embeddings')!;
+      expect(saved.dtype).toBe('<f4');
+      expect(saved.shape).toEqual([21, 3, 256]);
+      const reference = loadNpz(join(WESPEAKER_WEIGHTED_FIXTURES, 'embeddings.npz'));
+      const expected = reference.get('embeddings')!.data as Float32Array;
+      const active = reference.get('active')!.data as Uint8Array;
+      const ours = saved.data as Float32Array;
+      let worst = 0;
+      for (let pair = 0; pair < 63; pair++) {
+        for (let i = 0; i < 256; i++) {
+          const value = ours[pair * 256 + i];
+          if (active[pair]) worst = Math.max(worst, Math.abs(value - expected[pair * 256 + i]));
+          else expect(value).toBeNaN();
+        }
+      }
+      expect(worst).toBeLessThan(1e-3);
+      const segmentations = loadNpz(join(out, 'segmentations.npz')).get('segmentations')!;
+      expect(segmentations.shape).toEqual([21, 589, 3]);
+      expect(Array.from(segmentations.data as Float32Array)).toEqual(Array.from(loadNpz(join(SAMPLE_FIXTURES, 'segmentations.npz')).get('segmentations')!.data as Float32Array));
+
+      // and what was saved replays to the same result
+      const replayed = cli('diarize', [join(SAMPLE_FIXTURES, 'clip_16k.wav'), '--replay', out, '--embedding', 'wespeaker-resnet34-random', '--format', 'rttm']);
+      expect(replayed.code).toBe(0);
+      expect(replayed.stdout).toBe(first.stdout);
+    } finally {
+      dir.remove();
+    }
   });
 
   it.each([
@@ -96,14 +140,22 @@ describe('npm run eval', () => {
 });
 
 describe('npm run bench', () => {
-  it('times this engine and sherpa-onnx-node on the same audio and ends with a JSON line', () => {
-    const { code, stdout } = cli('bench', ['--seconds', '15']);
+  it('times three configurations and sherpa-onnx-node on a mixed and a dense recording, ends with JSON, leaves no files', () => {
+    const before = benchTempFolders();
+    const { code, stdout } = cli('bench', ['--seconds', '12']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/sherpa-onnx-node total/);
-    const summary = lastLineJson(stdout);
-    expect(summary.audio_seconds).toBeCloseTo(15, 1);
-    expect(summary.speed_ratio).toBeGreaterThan(0);
-    expect((summary.ours as { stages: Record<string, number> }).stages.embeddings).toBeGreaterThan(0);
+    expect(stdout).toMatch(/sherpa-onnx-node/);
+    const summary = lastLineJson(stdout) as { files: Array<{ name: string; audio_seconds: number; ours: Record<string, { speed_ratio: number; stages: Record<string, number> }> }> };
+    expect(summary.files.map((f) => f.name)).toEqual(['mixed', 'dense']);
+    for (const file of summary.files) {
+      expect(file.audio_seconds).toBeCloseTo(12, 1);
+      expect(Object.keys(file.ours)).toEqual(['exact', 'frame-selection', 'fast']);
+      for (const run of Object.values(file.ours)) {
+        expect(run.speed_ratio).toBeGreaterThan(0);
+        expect(run.stages.embeddings).toBeGreaterThan(0);
+      }
+    }
+    expect(benchTempFolders()).toEqual(before);
   });
 });
 

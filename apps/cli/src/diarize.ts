@@ -1,13 +1,25 @@
 #!/usr/bin/env node
 /**
  * npm run diarize -- FILE [--format json|rttm] [--num-speakers N] [--min-speakers N] [--max-speakers N]
- *                    [--exclusive] [--recipe 3.1|community-1] [--embedding ID|PATH] [--replay DIR]
+ *                    [--exclusive] [--recipe 3.1|community-1] [--embedding ID|PATH] [--replay DIR] ...
+ * (--help lists every option)
  */
 import { basename, extname } from 'node:path';
-import { DiarizationEngine, loadReplayFolder, RECIPES, toRttm, type DiarizationResult, type ExecutionProvider } from '@diarization/engine';
-import { oneOf, parseCommandLine, positiveInteger } from './arguments';
+import {
+  DiarizationEngine,
+  EMBEDDING_METHODS,
+  loadReplayFolder,
+  PRESETS,
+  RECIPES,
+  toRttm,
+  type DiarizationResult,
+  type ExecutionProvider,
+  type Preset,
+} from '@diarization/engine';
+import { oneOf, parseCommandLine, positiveInteger, positiveNumber } from './arguments';
 import { progressBar } from './progress-bar';
 import { runMain, UsageError } from './run-main';
+import { speakerOptions } from './speaker-options';
 
 const USAGE = `usage: npm run diarize -- FILE [options]
   --format json|rttm        output format (default json)
@@ -17,7 +29,13 @@ const USAGE = `usage: npm run diarize -- FILE [options]
   --exclusive               one speaker at a time (for aligning transcripts)
   --recipe 3.1|community-1  clustering recipe (default: community-1 when the embedding model has a PLDA)
   --embedding ID|PATH       embedding model id from models/manifest.json, or an ONNX file (feats -> embs)
+  --preset default|fast     speed settings: fast looks at each second 4 times instead of 10 (see the README)
+  --window-step SECONDS     seconds between 10 s windows (default 1, pyannote's; fast: 2.5)
+  --embedding-method weighted-pooling|frame-selection
+                            how WeSpeaker models embed a speaker: pyannote 3.1/community-1 (default)
+                            or pyannote 3.0/sherpa-onnx
   --replay DIR              use pyannote's segmentations.npz / raw_embeddings.npz from DIR instead of the models
+  --save-intermediates DIR  write segmentations.npz and raw_embeddings.npz to DIR (the layout --replay reads)
   --models-dir DIR          installed models (default MODELS_DIR or models/weights)
   --provider cpu|cuda       onnxruntime execution provider (default cpu)
   --threads N               threads per model (default: onnxruntime's choice)
@@ -36,6 +54,10 @@ async function main(): Promise<number> {
     recipe: { type: 'string' },
     embedding: { type: 'string' },
     replay: { type: 'string' },
+    preset: { type: 'string' },
+    'window-step': { type: 'string' },
+    'embedding-method': { type: 'string' },
+    'save-intermediates': { type: 'string' },
     'models-dir': { type: 'string' },
     provider: { type: 'string' },
     threads: { type: 'string' },
@@ -50,21 +72,24 @@ async function main(): Promise<number> {
   const format = oneOf(values.format, ['json', 'rttm'] as const, '--format')!;
   const provider = oneOf(values.provider, ['cpu', 'cuda'] as const, '--provider');
   const replay = values.replay ? loadReplayFolder(values.replay) : undefined;
+  const speakers = speakerOptions(values);
 
   const engine = await DiarizationEngine.load({
     modelsDir: values['models-dir'],
     executionProviders: provider === 'cuda' ? (['cuda', 'cpu'] as ExecutionProvider[]) : ['cpu'],
     intraOpThreads: positiveInteger(values.threads, '--threads'),
+    embeddingMethod: oneOf(values['embedding-method'], EMBEDDING_METHODS, '--embedding-method'),
   });
   try {
     const result = await engine.diarize(file, {
-      numSpeakers: positiveInteger(values['num-speakers'], '--num-speakers'),
-      minSpeakers: positiveInteger(values['min-speakers'], '--min-speakers'),
-      maxSpeakers: positiveInteger(values['max-speakers'], '--max-speakers'),
+      ...speakers,
       exclusive: values.exclusive,
       recipe: oneOf(values.recipe, RECIPES, '--recipe'),
       embedding: values.embedding ?? (replay?.embeddings ? REPLAY_EMBEDDING : undefined),
       replay,
+      preset: oneOf(values.preset, Object.keys(PRESETS) as Preset[], '--preset'),
+      windowStep: positiveNumber(values['window-step'], '--window-step'),
+      saveIntermediates: values['save-intermediates'],
       onProgress: progressBar(),
     });
     const replayedAll = !!replay?.embeddings;

@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 /**
  * npm run eval -- [DIR] [--embedding ID] [--recipe R] [--num-speakers N | --oracle-speakers] [--only A,B]
+ *                 [--window-step S | --preset P | --speed-dial]
  * Diarizes every recording of DIR (default ../shared/eval), scores DER (no collar, overlap scored,
- * UEM honoured, optimal mapping), prints a table and, last, one JSON line.
+ * UEM honoured, optimal mapping), prints a table and, last, one JSON line. --speed-dial does that
+ * for every window step of SPEED_DIAL and the presets, and prints DER against real-time factor.
  */
 import { resolve } from 'node:path';
-import { DiarizationEngine, RECIPES } from '@diarization/engine';
+import { DiarizationEngine, PRESETS, RECIPES, type DiarizeOptions, type InternalDiarizeOptions, type Preset } from '@diarization/engine';
 import { aggregateDer, computeDer } from '@diarization/evaluation';
-import { oneOf, parseCommandLine, positiveInteger } from './arguments';
-import { DEFAULT_EVAL_DIR, loadDataset } from './eval/dataset';
-import { formatTable, type FileScore } from './eval/report';
+import { oneOf, parseCommandLine, positiveNumber } from './arguments';
+import { DEFAULT_EVAL_DIR, loadDataset, type EvalItem } from './eval/dataset';
+import { formatSpeedDial, formatTable, type DialRow, type FileScore } from './eval/report';
 import { runMain, UsageError } from './run-main';
+import { speakerOptions } from './speaker-options';
 
 
 async function main(): Promise<number> {
@@ -21,12 +24,16 @@ async function main(): Promise<number> {
     'oracle-speakers': { type: 'boolean', default: false },
     only: { type: 'string' },
     threshold: { type: 'string' },
+    'window-step': { type: 'string' },
+    preset: { type: 'string' },
+    'speed-dial': { type: 'boolean', default: false },
     'models-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
     process.stdout.write(
-      'usage: npm run eval -- [DIR] [--embedding ID] [--recipe 3.1|community-1] [--num-speakers N | --oracle-speakers] [--only NAME,NAME] [--threshold T]\n',
+      'usage: npm run eval -- [DIR] [--embedding ID] [--recipe 3.1|community-1] [--num-speakers N | --oracle-speakers] [--only NAME,NAME] [--threshold T]\n' +
+        '                       [--window-step SECONDS | --preset default|fast | --speed-dial]\n',
     );
     return 0;
   }
@@ -35,63 +42,99 @@ async function main(): Promise<number> {
   const only = values.only?.split(',').map((s) => s.trim());
   const items = loadDataset(dir).filter((item) => !only || only.includes(item.name));
   if (items.length === 0) throw new UsageError(`--only ${values.only} matches no recording in ${dir}`);
-  const numSpeakers = positiveInteger(values['num-speakers'], '--num-speakers');
+  const { numSpeakers } = speakerOptions(values);
   const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
   if (threshold !== undefined && !(threshold > 0)) throw new UsageError(`--threshold must be a positive number`);
 
+  const settings: InternalDiarizeOptions = {
+    recipe: oneOf(values.recipe, RECIPES, '--recipe'),
+    numSpeakers,
+    agglomerative: threshold === undefined ? undefined : { threshold },
+    windowStep: positiveNumber(values['window-step'], '--window-step'),
+    preset: oneOf(values.preset, Object.keys(PRESETS) as Preset[], '--preset'),
+  };
+  const oracle = values['oracle-speakers'];
+
   const engine = await DiarizationEngine.load({ modelsDir: values['models-dir'], embedding: values.embedding });
-  const scores: FileScore[] = [];
-  let recipe = '';
   try {
-    for (const item of items) {
-      const speakersTrue = new Set(item.reference.map((s) => s.speaker)).size;
-      const result = await engine.diarize(item.audio, {
-        recipe: oneOf(values.recipe, RECIPES, '--recipe'),
-        numSpeakers: values['oracle-speakers'] ? speakersTrue : numSpeakers,
-        agglomerative: threshold === undefined ? undefined : { threshold },
-      });
-      recipe = result.recipe;
-      const der = computeDer(item.reference, result.segments, { uem: item.uem });
-      scores.push({
-        name: item.name,
-        duration: result.duration,
-        speakersFound: result.speakers.length,
-        speakersTrue,
-        core: item.core,
-        seconds: result.timings.total,
-        der: der.der,
-        total: der.total,
-        missed: der.missed,
-        falseAlarm: der.falseAlarm,
-        confusion: der.confusion,
-        correct: der.correct,
-      });
-      process.stderr.write(`${item.name}: DER ${(100 * der.der).toFixed(1)} %\n`);
+    const description = engine.description;
+    const embedding = values.embedding ?? description.embedding.id;
+    if (values['speed-dial']) {
+      const rows: DialRow[] = [];
+      for (const dial of SPEED_DIAL) {
+        const { scores } = await evaluate(engine, items, { ...settings, ...dial.options }, oracle);
+        rows.push({ setting: dial.label, ...totalsOf(scores), seconds: sum(scores.map((s) => s.seconds)), audio: sum(scores.map((s) => s.duration)) });
+      }
+      process.stdout.write(`speed dial on ${dir}: segmentation ${description.segmentation.id}, embedding ${embedding}\n`);
+      process.stdout.write(formatSpeedDial(rows));
+      process.stdout.write(`${JSON.stringify({ dir, embedding, speed_dial: rows.map(dialJson) })}\n`);
+      return 0;
     }
+    const { scores, recipe } = await evaluate(engine, items, settings, oracle);
+    const { total, core } = totalsOf(scores);
+    const totals = { 'total (time-weighted)': total, ...(core ? { 'core set': core } : {}) };
+    process.stdout.write(`eval of ${dir}: segmentation ${description.segmentation.id}, embedding ${embedding}, recipe ${recipe}\n`);
+    process.stdout.write(formatTable(scores, totals));
+    process.stdout.write('(* = not in the core set)\n');
+    process.stdout.write(
+      `${JSON.stringify({
+        dir,
+        embedding,
+        recipe,
+        files: scores.map((s) => ({ name: s.name, der: round(s.der), speakers_found: s.speakersFound, speakers_true: s.speakersTrue })),
+        der: round(total.der),
+        core_der: core ? round(core.der) : null,
+      })}\n`,
+    );
   } finally {
     await engine.dispose();
   }
-  const total = aggregateDer(scores);
-  const core = scores.some((s) => s.core) ? aggregateDer(scores.filter((s) => s.core)) : undefined;
-  const totals = { 'total (time-weighted)': total, ...(core ? { 'core set': core } : {}) };
-  const description = engine.description;
-  process.stdout.write(
-    `eval of ${dir}: segmentation ${description.segmentation.id}, embedding ${values.embedding ?? description.embedding.id}, recipe ${recipe}\n`,
-  );
-  process.stdout.write(formatTable(scores, totals));
-  process.stdout.write('(* = not in the core set)\n');
-  const round = (v: number) => Math.round(v * 10000) / 10000;
-  process.stdout.write(
-    `${JSON.stringify({
-      dir,
-      embedding: values.embedding ?? description.embedding.id,
-      recipe,
-      files: scores.map((s) => ({ name: s.name, der: round(s.der), speakers_found: s.speakersFound, speakers_true: s.speakersTrue })),
-      der: round(total.der),
-      core_der: core ? round(core.der) : null,
-    })}\n`,
-  );
   return 0;
+}
+
+/** The settings --speed-dial compares: window steps (seconds), then the presets. */
+const SPEED_DIAL: Array<{ label: string; options: DiarizeOptions }> = [
+  ...[1, 2, 2.5, 5].map((step) => ({ label: `window step ${step} s`, options: { windowStep: step } })),
+  ...(Object.keys(PRESETS) as Preset[]).filter((p) => p !== 'default').map((preset) => ({ label: `preset ${preset}`, options: { preset } })),
+];
+
+const round = (v: number) => Math.round(v * 10000) / 10000;
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+function totalsOf(scores: FileScore[]) {
+  const core = scores.some((s) => s.core) ? aggregateDer(scores.filter((s) => s.core)) : undefined;
+  return { total: aggregateDer(scores), core };
+}
+
+function dialJson(row: DialRow) {
+  return { setting: row.setting, der: round(row.total.der), core_der: row.core ? round(row.core.der) : null, rtf: round(row.seconds / row.audio) };
+}
+
+async function evaluate(engine: DiarizationEngine, items: EvalItem[], settings: InternalDiarizeOptions, oracle: boolean) {
+  const scores: FileScore[] = [];
+  let recipe = '';
+  for (const item of items) {
+    const speakersTrue = new Set(item.reference.map((s) => s.speaker)).size;
+    const result = await engine.diarize(item.audio, { ...settings, numSpeakers: oracle ? speakersTrue : settings.numSpeakers });
+    recipe = result.recipe;
+    const der = computeDer(item.reference, result.segments, { uem: item.uem });
+    scores.push({
+      name: item.name,
+      duration: result.duration,
+      speakersFound: result.speakers.length,
+      speakersTrue,
+      core: item.core,
+      seconds: result.timings.total,
+      der: der.der,
+      total: der.total,
+      missed: der.missed,
+      falseAlarm: der.falseAlarm,
+      confusion: der.confusion,
+      correct: der.correct,
+    });
+    process.stderr.write(`${item.name}: DER ${(100 * der.der).toFixed(1)} %\n`);
+  }
+  return { scores, recipe };
 }
 
 runMain('eval', main);

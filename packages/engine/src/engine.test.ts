@@ -98,8 +98,9 @@ describe('DiarizationEngine with the real models', () => {
   });
 
   it.each([
-    [{ numSpeakers: 0 }, /numSpeakers: must be at least 1/],
-    [{ minSpeakers: 3, maxSpeakers: 2 }, /minSpeakers \(3\) must not be larger than maxSpeakers \(2\)/],
+    [{ numSpeakers: 0 }, /numSpeakers: must be a whole number between 1 and 50/],
+    [{ minSpeakers: 3, maxSpeakers: 2 }, /minSpeakers: must not be greater than maxSpeakers/],
+    [{ numSpeakers: 2, minSpeakers: 3 }, /numSpeakers: must not be less than minSpeakers/],
     [{ numSpeakers: 1.5 }, /must be a whole number/],
     [{ recipe: 'community-1' as const }, /community-1 recipe needs a PLDA/],
     [{ embedding: 'no-such-model' }, /unknown embedding model "no-such-model"/],

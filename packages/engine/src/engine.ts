@@ -21,6 +21,7 @@ import { validateOptions } from './options';
 import { summarizeSpeakers } from './output/segments';
 import { analyseAudio, type ChunkAnalysis, type Replay } from './pipeline/analyse';
 import { assembleDiarization } from './pipeline/assemble';
+import { saveIntermediates } from './pipeline/intermediates';
 import { Segmenter, type SpeakerSegmenter } from './segmentation/segmenter';
 import { SegmenterWorker } from './segmentation/segmenter-worker';
 import type { DiarizationResult, DiarizeOptions, EmbeddingMethod, EngineConfig, ModelInfo, Recipe, Stage } from './types';
@@ -52,6 +53,11 @@ export interface InternalDiarizeOptions extends DiarizeOptions {
   replay?: Replay;
   /** Overrides the embedding model's 3.1-recipe clustering settings. */
   agglomerative?: Partial<AgglomerativeSettings>;
+  /**
+   * Writes the streaming pass's intermediates to this folder in the layout `replay` reads
+   * (segmentations.npz, raw_embeddings.npz), so that a run can be compared with pyannote's.
+   */
+  saveIntermediates?: string;
 }
 
 /** The result of the streaming pass, ready to be clustered (possibly several times). */
@@ -101,7 +107,14 @@ export class DiarizationEngine {
       loadSegmenter(segmentation.entry, segmentation.path, settings, config),
     );
     if (segmenter.notice) notices.push(segmenter.notice);
-    const loading: EmbeddingLoading = { manifest, modelsDir, settings, segmenter, method: config.embeddingMethod ?? 'weighted-pooling' };
+    const loading: EmbeddingLoading = {
+      manifest,
+      modelsDir,
+      settings,
+      segmenter,
+      method: config.embeddingMethod ?? 'weighted-pooling',
+      batchSize: config.embeddingBatchSize ?? 1,
+    };
     let embedding: EmbeddingComponents;
     try {
       embedding = await loadEmbeddingComponents(loading, config.embedding, true);
@@ -149,11 +162,15 @@ export class DiarizationEngine {
       embedder: embedding.embedder,
       replay: options.replay,
       batchSize: this.segmentationBatch,
+      stepSamples: Math.round(validated.windowStep * this.segmenter.sampleRate),
       maxDurationSeconds: this.maxDurationSeconds,
       signal: options.signal,
       onProgress: (stage, fraction) => reportProgress(options, stage, stage === 'decoding' ? 0 : fraction),
     });
     throwIfAborted(options.signal);
+    if (options.saveIntermediates) {
+      saveIntermediates(options.saveIntermediates, analysis, { framesPerChunk: this.segmenter.geometry.framesPerChunk, numLocalSpeakers: this.segmenter.numLocalSpeakers });
+    }
     return { analysis, embedding, seconds: (performance.now() - started) / 1000 };
   }
 
@@ -165,7 +182,7 @@ export class DiarizationEngine {
     const duration = analysis.numSamples / this.segmenter.sampleRate;
     const assembled = assembleDiarization(
       analysis,
-      this.segmenter.geometry,
+      { ...this.segmenter.geometry, chunkStep: analysis.stepSamples / this.segmenter.sampleRate },
       this.segmenter.numLocalSpeakers,
       duration,
       validated.bounds,
@@ -249,6 +266,8 @@ interface EmbeddingLoading {
   settings: Omit<SessionSettings, 'graphOptimizationLevel'>;
   segmenter: SpeakerSegmenter;
   method: EmbeddingMethod;
+  /** Windows per trunk run (weighted pooling). */
+  batchSize: number;
 }
 
 async function loadEmbeddingComponents(loading: EmbeddingLoading, requested: string | undefined, withModel: boolean): Promise<EmbeddingComponents> {
@@ -278,7 +297,7 @@ async function loadEmbeddingComponents(loading: EmbeddingLoading, requested: str
       // manifest models keep their derived trunk and head beside them; a user's own file is split in memory
       const inManifest = manifest.models.includes(entry);
       const parts = await ensureEmbeddingParts(path, inManifest ? { outDir: modelsDir, sourceSha256: entry.sha256 } : {});
-      return WeightedPoolingEmbedder.load(entry, parts, settings);
+      return WeightedPoolingEmbedder.load(entry, parts, settings, loading.batchSize);
     });
     if (embedder.notice) notices.push(embedder.notice);
   }

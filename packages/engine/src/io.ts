@@ -10,3 +10,4 @@ export { probeAudio, type AudioProbe, type ProbeOptions } from './audio/probe';
 export { ffmpegPath } from './audio/ffmpeg-binary';
 export { toRttm } from './output/rttm';
 export { formatFixed, roundMillis } from './output/decimal';
+export * from './speaker-bounds-schema';

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { DiarizationError } from './errors';
-import { RECIPES, type DiarizeOptions, type Recipe } from './types';
+import { PRESETS, RECIPES, type DiarizeOptions, type Preset, type Recipe } from './types';
+import { ENGINE_SPEAKER_FIELDS, refineSpeakerBounds, speakerCountSchema } from './speaker-bounds-schema';
 
-const speakerCount = z.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000');
+// Counts and how they combine: one definition for the engine, the job API and the CLI.
+const speakerCount = speakerCountSchema;
 
 const optionsSchema = z
   .object({
@@ -12,17 +14,10 @@ const optionsSchema = z
     exclusive: z.boolean().optional(),
     recipe: z.enum(RECIPES as [Recipe, ...Recipe[]]).optional(),
     embedding: z.string().min(1).optional(),
+    windowStep: z.number().min(0.1, 'must be at least 0.1 seconds').max(10, 'must be at most 10 seconds (the window)').optional(),
+    preset: z.enum(Object.keys(PRESETS) as [Preset, ...Preset[]]).optional(),
   })
-  .superRefine((options, context) => {
-    const min = options.numSpeakers ?? options.minSpeakers ?? 1;
-    const max = options.numSpeakers ?? options.maxSpeakers ?? Infinity;
-    if (min > max) {
-      context.addIssue({
-        code: 'custom',
-        message: `minSpeakers (${min}) must not be larger than maxSpeakers (${max})`,
-      });
-    }
-  });
+  .superRefine(refineSpeakerBounds(ENGINE_SPEAKER_FIELDS));
 
 /** Speaker-count bounds after pyannote's set_num_speakers: numSpeakers overrides min and max. */
 export interface SpeakerBounds {
@@ -36,6 +31,8 @@ export interface ValidatedOptions {
   exclusive: boolean;
   recipe?: Recipe;
   embedding?: string;
+  /** Seconds between window starts, from `windowStep` or the preset. */
+  windowStep: number;
 }
 
 export function validateOptions(options: DiarizeOptions): ValidatedOptions {
@@ -54,5 +51,6 @@ export function validateOptions(options: DiarizeOptions): ValidatedOptions {
     exclusive: o.exclusive ?? false,
     recipe: o.recipe,
     embedding: o.embedding,
+    windowStep: o.windowStep ?? PRESETS[o.preset ?? 'default'].windowStep,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { API_SPEAKER_FIELDS, MAX_SPEAKERS, refineSpeakerBounds, speakerCountSchema } from '@diarization/engine/io';
 
 export const JOB_STATUSES = ['queued', 'processing', 'succeeded', 'failed', 'canceled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -8,16 +9,16 @@ export function isTerminal(status: JobStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }
 
-export const MAX_SPEAKERS = 50;
+/** The engine's limit, the same for the API, the engine and the CLI. */
+export { MAX_SPEAKERS };
 
-/** Multipart fields arrive as strings; JSON may send numbers. Both become numbers here. */
+/**
+ * Multipart fields arrive as strings; JSON may send numbers. Both become numbers here, then
+ * the engine's own speaker-count rules apply.
+ */
 const speakerCount = z.preprocess(
   (value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
-  z
-    .number({ error: `must be a whole number between 1 and ${MAX_SPEAKERS}` })
-    .int({ error: `must be a whole number between 1 and ${MAX_SPEAKERS}` })
-    .min(1, { error: `must be a whole number between 1 and ${MAX_SPEAKERS}` })
-    .max(MAX_SPEAKERS, { error: `must be a whole number between 1 and ${MAX_SPEAKERS}` }),
+  speakerCountSchema,
 );
 
 const flag = z.preprocess(
@@ -48,24 +49,11 @@ const optionFields = {
   webhook_url: httpUrl('webhook_url').optional(),
 };
 
-interface SpeakerCounts {
-  num_speakers?: number;
-  min_speakers?: number;
-  max_speakers?: number;
-}
-
-function checkSpeakerCounts(options: SpeakerCounts, context: z.RefinementCtx): void {
-  if (options.num_speakers !== undefined && (options.min_speakers !== undefined || options.max_speakers !== undefined)) {
-    context.addIssue({
-      code: 'custom',
-      path: ['num_speakers'],
-      message: 'give either num_speakers or min_speakers/max_speakers, not both',
-    });
-  }
-  if (options.min_speakers !== undefined && options.max_speakers !== undefined && options.min_speakers > options.max_speakers) {
-    context.addIssue({ code: 'custom', path: ['min_speakers'], message: 'must not be greater than max_speakers' });
-  }
-}
+/**
+ * min_speakers <= max_speakers, and num_speakers inside them when given together: the engine's
+ * rule (packages/engine/src/speaker-bounds-schema.ts), in the API's field names.
+ */
+const checkSpeakerCounts = refineSpeakerBounds(API_SPEAKER_FIELDS);
 
 /** Diarization options as clients send them (snake_case, as in the old service). */
 export const diarizeOptionsSchema = z.object(optionFields).strict().superRefine(checkSpeakerCounts);

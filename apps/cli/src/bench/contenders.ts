@@ -1,4 +1,18 @@
-import { DiarizationEngine, decodeAudioFile, type StageTimings } from '@diarization/engine';
+import { DiarizationEngine, decodeAudioFile, type EmbeddingMethod, type Preset, type StageTimings } from '@diarization/engine';
+
+/** One way of running this engine that the benchmark compares with sherpa-onnx-node. */
+export interface OurConfiguration {
+  name: string;
+  embeddingMethod: EmbeddingMethod;
+  preset: Preset;
+  description: string;
+}
+
+export const OUR_CONFIGURATIONS: readonly OurConfiguration[] = [
+  { name: 'exact', embeddingMethod: 'weighted-pooling', preset: 'default', description: "pyannote 3.1 / community-1's embeddings and window step (the default)" },
+  { name: 'frame-selection', embeddingMethod: 'frame-selection', preset: 'default', description: "pyannote 3.0's (and sherpa-onnx's) embeddings" },
+  { name: 'fast', embeddingMethod: 'weighted-pooling', preset: 'fast', description: 'the fast preset (exact embeddings, windows every 2.5 s)' },
+];
 
 export interface BenchSetup {
   file: string;
@@ -20,16 +34,17 @@ export interface RunMeasurement {
   peakRssMiB: number;
 }
 
-export async function runOurs(setup: BenchSetup): Promise<RunMeasurement> {
+export async function runOurs(setup: BenchSetup, configuration: OurConfiguration): Promise<RunMeasurement> {
   const engine = await DiarizationEngine.load({
     modelsDir: setup.modelsDir,
     segmentation: setup.segmentationId,
     embedding: setup.embeddingId,
     intraOpThreads: setup.threads,
+    embeddingMethod: configuration.embeddingMethod,
   });
   try {
     const started = performance.now();
-    const result = await engine.diarize(setup.file);
+    const result = await engine.diarize(setup.file, { preset: configuration.preset });
     const seconds = (performance.now() - started) / 1000;
     return { seconds, stages: result.timings, speakers: result.speakers.length, segments: result.segments.length, peakRssMiB: peakRss() };
   } finally {

@@ -29,3 +29,25 @@ export function formatTable(scores: readonly FileScore[], totals: Record<string,
   const rule = '-'.repeat(header.length);
   return [header, rule, ...rows, rule, ...totalRows].join('\n') + '\n';
 }
+
+/** One setting of the speed dial, scored over the whole set. */
+export interface DialRow {
+  setting: string;
+  total: DerComponents;
+  core?: DerComponents;
+  /** Diarization seconds and audio seconds, summed over the files. */
+  seconds: number;
+  audio: number;
+}
+
+/** DER (all files and core set) against real-time factor, one row per setting. */
+export function formatSpeedDial(rows: readonly DialRow[]): string {
+  const width = Math.max(20, ...rows.map((r) => r.setting.length)) + 2;
+  const header = `${'setting'.padEnd(width)}${'DER%'.padStart(8)}${'core DER%'.padStart(11)}${'RTF'.padStart(9)}${'speed-up'.padStart(10)}`;
+  const base = rows[0] ? rows[0].seconds / rows[0].audio : 1;
+  const lines = rows.map((r) => {
+    const rtf = r.seconds / r.audio;
+    return `${r.setting.padEnd(width)}${percent(r.total.der).padStart(8)}${(r.core ? percent(r.core.der) : '-').padStart(11)}${rtf.toFixed(4).padStart(9)}${`${(base / rtf).toFixed(2)}x`.padStart(10)}`;
+  });
+  return [header, '-'.repeat(header.length), ...lines].join('\n') + '\n';
+}

@@ -1,10 +1,14 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 
 /**
  * Some containers decode without complaint when cut short (ffmpeg trusts what it finds), so
- * look at their structure directly. Returns a reason when the file is empty or truncated.
+ * look at their structure directly. Returns a reason when the file is empty or truncated, or
+ * when the path is a directory.
  */
 export async function containerProblem(path: string): Promise<{ empty: boolean; reason: string } | undefined> {
+  // Reading a directory fails with a bare EISDIR (and ffmpeg's own message is no clearer).
+  const info = await stat(path).catch(() => undefined);
+  if (info?.isDirectory()) return { empty: false, reason: `${path} is a directory, not an audio file` };
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');

@@ -90,6 +90,7 @@ describe('decodeAudio', () => {
       ['an empty file', () => { const f = join(dir.path, 'empty.wav'); writeFileSync(f, ''); return f; }, 'AUDIO_EMPTY', /empty/],
       ['a text file', () => { const f = join(dir.path, 'text.mp3'); writeFileSync(f, 'hello\n'.repeat(100)); return f; }, 'AUDIO_DECODE_FAILED', /could not decode audio: .*not a recognised audio/],
       ['a missing file', () => join(dir.path, 'missing.wav'), 'AUDIO_DECODE_FAILED', /does not exist/],
+      ['a directory', () => dir.path, 'AUDIO_DECODE_FAILED', /^could not decode audio: .+ is a directory, not an audio file$/],
       ['a video without sound', () => videoWithoutAudio(dir.path, 'silent-film.mp4'), 'AUDIO_DECODE_FAILED', /no audio track/],
       ['a clip shorter than 0.1 s', () => tone(dir.path, 'blip.wav', 0.05), 'AUDIO_TOO_SHORT', /too short: 0\.050 s/],
       ['a truncated WAV', () => truncated(dir.path, SAMPLE, 0.4, 'cut.wav'), 'AUDIO_DECODE_FAILED', /truncated/],

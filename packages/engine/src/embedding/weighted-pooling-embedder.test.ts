@@ -108,7 +108,7 @@ describe('WeightedPoolingEmbedder against pyannote 4.0.7 (wespeaker_weighted fix
   it('gives the same embeddings whether chunks come one by one or in batches', async () => {
     const chunks = (await sampleChunks(2)).slice(8, 12);
     const batched = await embedder.embed(chunks);
-    const single = [];
+    const single: Float32Array[] = [];
     for (const chunk of chunks) single.push(...(await embedder.embed([{ ...chunk, stream: {} }])));
     batched.forEach((rows, i) => rows.forEach((v, j) => expect(Math.abs(v - single[i][j]) || 0).toBeLessThan(1e-4)));
   });

@@ -5,8 +5,6 @@ import { ChunkFeatures } from './chunk-features';
 import { nearestIndex, weightedStatsPool } from './stats-pool';
 import { ChunkToEmbed, nanRows, SpeakerEmbedder } from './types';
 
-/** Windows per trunk run: fixed [B, 998, 80] inputs; 4 matches the segmentation batches. */
-const DEFAULT_TRUNK_BATCH = 4;
 
 /**
  * WeSpeaker models as pyannote 3.1 and community-1 run them (speaker_verification.py
@@ -46,7 +44,8 @@ export class WeightedPoolingEmbedder implements SpeakerEmbedder {
     entry: EmbeddingModelEntry,
     parts: EmbeddingParts,
     settings: Omit<SessionSettings, 'graphOptimizationLevel'>,
-    batchSize = DEFAULT_TRUNK_BATCH,
+    /** Windows per trunk run ([B, 998, 80] inputs). */
+    batchSize = 1,
   ): Promise<WeightedPoolingEmbedder> {
     const spec = entry.interface;
     if (spec.kind !== 'fbank-embedding') throw new Error(`${entry.id} is not an fbank embedding model`);

@@ -3,7 +3,7 @@ import { basename, resolve } from 'node:path';
 import {
   checkModel,
   describeProblem,
-  INSTALL_HINT,
+  installHint,
   type EmbeddingModelEntry,
   type Manifest,
   type ModelEntry,
@@ -25,10 +25,10 @@ export interface PldaFiles {
 /** The 3.1 recipe's settings for embeddings nobody has tuned (pyannote 3.1's values for WeSpeaker). */
 const UNTUNED_AGGLOMERATIVE = { threshold: 0.7045654963945799, minClusterSize: 12 };
 
-async function locate<T extends ModelEntry>(entry: T, modelsDir: string): Promise<Located<T>> {
+async function locate<T extends ModelEntry>(manifest: Manifest, entry: T, modelsDir: string): Promise<Located<T>> {
   const status = await checkModel(entry, modelsDir);
-  if (status.state === 'missing') throw new DiarizationError('MODEL_MISSING', describeProblem(status));
-  if (status.state === 'corrupt') throw new DiarizationError('MODEL_CORRUPT', describeProblem(status));
+  if (status.state === 'missing') throw new DiarizationError('MODEL_MISSING', describeProblem(status, manifest));
+  if (status.state === 'corrupt') throw new DiarizationError('MODEL_CORRUPT', describeProblem(status, manifest));
   return { entry, path: status.path };
 }
 
@@ -46,23 +46,35 @@ function unknownModel(id: string, role: string, manifest: Manifest): Diarization
  * Says so when it had to pass over a better one.
  */
 async function bestInstalled<T extends SegmentationModelEntry | EmbeddingModelEntry>(
+  manifest: Manifest,
   candidates: T[],
   modelsDir: string,
   notices: string[],
 ): Promise<Located<T>> {
-  const passedOver: string[] = [];
-  for (const entry of candidates.filter((c) => !c.benchmarkOnly)) {
+  const usable = candidates.filter((c) => !c.benchmarkOnly);
+  const passedOver: Array<{ problem: string; hint: string }> = [];
+  for (const entry of usable) {
     const status = await checkModel(entry, modelsDir);
     if (status.state === 'installed') {
-      if (passedOver.length > 0) {
-        notices.push(`using ${entry.id} because ${passedOver.join(' and ')} (install it with: ${INSTALL_HINT})`);
-      }
+      if (passedOver.length > 0) notices.push(`using ${entry.id} because ${describePassedOver(passedOver)}`);
       return { entry, path: status.path };
     }
-    passedOver.push(`${entry.id} is ${status.state === 'missing' ? 'not installed' : 'corrupt'}`);
+    passedOver.push({
+      problem: `${entry.id} is ${status.state === 'missing' ? 'not installed' : 'corrupt'}`,
+      hint: installHint(entry, manifest),
+    });
   }
-  const role = candidates[0]?.role ?? 'model';
-  throw new DiarizationError('MODEL_MISSING', `no ${role} model is installed in ${modelsDir}: run ${INSTALL_HINT}`);
+  // The best candidate's command: what installs the model the engine would pick.
+  const best = usable[0];
+  if (!best) throw new DiarizationError('MODEL_MISSING', `the model manifest lists no usable ${candidates[0]?.role ?? ''} model`);
+  throw new DiarizationError('MODEL_MISSING', `no ${best.role} model is installed in ${modelsDir}: run ${installHint(best, manifest)}`);
+}
+
+/** "A is not installed (install it with: …)", one command per distinct hint. */
+function describePassedOver(passedOver: Array<{ problem: string; hint: string }>): string {
+  const hints = [...new Set(passedOver.map((p) => p.hint))];
+  if (hints.length === 1) return `${passedOver.map((p) => p.problem).join(' and ')} (install it with: ${hints[0]})`;
+  return passedOver.map((p) => `${p.problem} (install it with: ${p.hint})`).join(' and ');
 }
 
 export async function resolveSegmentation(
@@ -72,10 +84,10 @@ export async function resolveSegmentation(
   notices: string[],
 ): Promise<Located<SegmentationModelEntry>> {
   const candidates = byRole(manifest, 'segmentation');
-  if (requested === undefined) return bestInstalled(candidates, modelsDir, notices);
+  if (requested === undefined) return bestInstalled(manifest, candidates, modelsDir, notices);
   const entry = candidates.find((m) => m.id === requested);
   if (!entry) throw unknownModel(requested, 'segmentation', manifest);
-  return locate(entry, modelsDir);
+  return locate(manifest, entry, modelsDir);
 }
 
 /** `requested` is a manifest id, or a path to an ONNX file with the fbank interface (feats -> embs). */
@@ -86,9 +98,9 @@ export async function resolveEmbedding(
   notices: string[],
 ): Promise<Located<EmbeddingModelEntry>> {
   const candidates = byRole(manifest, 'embedding');
-  if (requested === undefined) return bestInstalled(candidates, modelsDir, notices);
+  if (requested === undefined) return bestInstalled(manifest, candidates, modelsDir, notices);
   const entry = candidates.find((m) => m.id === requested);
-  if (entry) return locate(entry, modelsDir);
+  if (entry) return locate(manifest, entry, modelsDir);
   if (/\.onnx$/i.test(requested) || requested.includes('/')) {
     const path = resolve(requested);
     if (!existsSync(path)) throw new DiarizationError('MODEL_MISSING', `embedding model file ${path} does not exist`);
@@ -121,8 +133,8 @@ export async function resolvePlda(
   if (!embedding.plda) return undefined;
   const find = (id: string) => manifest.models.find((m): m is PldaModelEntry => m.id === id && m.role === 'plda')!;
   const [transform, plda] = await Promise.all([
-    locate(find(embedding.plda.transform), modelsDir),
-    locate(find(embedding.plda.plda), modelsDir),
+    locate(manifest, find(embedding.plda.transform), modelsDir),
+    locate(manifest, find(embedding.plda.plda), modelsDir),
   ]);
   return { transform: transform.path, plda: plda.path };
 }

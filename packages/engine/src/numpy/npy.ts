@@ -1,4 +1,4 @@
-/** Reader for NumPy's .npy format (version 1-3), little-endian numeric arrays only. */
+/** NumPy's .npy format (reads versions 1-3, writes 1.0), little-endian numeric arrays only. */
 
 export type NpyData =
   | Float32Array
@@ -67,6 +67,21 @@ export function parseNpy(bytes: Uint8Array, name = 'array'): NpyArray {
   // Copy so the typed array is aligned and owns its buffer (Buffer#slice would not copy).
   const copy = new Uint8Array(bytes.subarray(dataStart, dataStart + byteLength));
   return { dtype: descr, shape, data: new Ctor(copy.buffer, 0, length) };
+}
+
+/** A .npy file (version 1.0) holding `data` with `shape`; float32 or uint8. */
+export function formatNpy(data: Float32Array | Uint8Array, shape: number[]): Uint8Array {
+  const descr = data instanceof Float32Array ? '<f4' : '|u1';
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  // the header ends with a newline and pads the data start to a multiple of 64 bytes
+  header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';
+  const payload = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const out = new Uint8Array(10 + header.length + payload.length);
+  out.set([0x93, ...Array.from('NUMPY', (c) => c.charCodeAt(0)), 1, 0]);
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  out.set(Array.from(header, (c) => c.charCodeAt(0)), 10);
+  out.set(payload, 10 + header.length);
+  return out;
 }
 
 /** Converts any numeric array to Float64Array (int64 values included). */

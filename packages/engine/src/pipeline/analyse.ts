@@ -25,6 +25,8 @@ export interface ChunkAnalysis {
   dimension: number;
   numChunks: number;
   numSamples: number;
+  /** Samples between window starts. */
+  stepSamples: number;
   /** Seconds each model was busy; segmentation may run in its own thread, overlapping the rest. */
   segmentationSeconds: number;
   embeddingSeconds: number;
@@ -36,6 +38,8 @@ export interface AnalyseOptions {
   replay?: Replay;
   /** Windows per segmentation batch. */
   batchSize: number;
+  /** Samples between window starts (default: the segmenter's, 1 s). */
+  stepSamples?: number;
   maxDurationSeconds?: number;
   signal?: AbortSignal;
   /** `fraction` is the share of the audio processed so far. */
@@ -55,7 +59,8 @@ export async function analyseAudio(source: string | Readable, options: AnalyseOp
   const minFrames = minNumFrames(framesPerChunk, embedder?.minNumSamples ?? 0, segmenter.windowSamples);
   const segmentations = new Growable(Uint8Array, framesPerChunk * segmenter.numLocalSpeakers * 64);
   const embeddings = new Growable(Float32Array, segmenter.numLocalSpeakers * dimension * 64);
-  const chunker = new WindowChunker(segmenter.windowSamples, segmenter.stepSamples);
+  const stepSamples = options.stepSamples ?? segmenter.stepSamples;
+  const chunker = new WindowChunker(segmenter.windowSamples, stepSamples);
   let declaredSamples: number | undefined;
   let numChunks = 0;
   let submitted = 0;
@@ -64,7 +69,7 @@ export async function analyseAudio(source: string | Readable, options: AnalyseOp
   const segmentationStart = segmenter.busySeconds;
   const report = (stage: Stage, chunksDone: number) => {
     if (!options.onProgress || !declaredSamples) return;
-    options.onProgress(stage, Math.min(1, (chunksDone * segmenter.stepSamples) / declaredSamples));
+    options.onProgress(stage, Math.min(1, (chunksDone * stepSamples) / declaredSamples));
   };
 
   interface Batch {
@@ -82,7 +87,7 @@ export async function analyseAudio(source: string | Readable, options: AnalyseOp
       : await embedder!.embed(
           windows.map((window, i) => ({
             window,
-            startSample: (first + i) * segmenter.stepSamples,
+            startSample: (first + i) * stepSamples,
             stream,
             masks: embeddingMasks(segmentation[i], framesPerChunk, segmenter.numLocalSpeakers, minFrames),
           })),
@@ -141,6 +146,7 @@ export async function analyseAudio(source: string | Readable, options: AnalyseOp
     dimension,
     numChunks,
     numSamples: chunker.totalSamples,
+    stepSamples,
     segmentationSeconds: segmenter.busySeconds - segmentationStart,
     embeddingSeconds,
   };

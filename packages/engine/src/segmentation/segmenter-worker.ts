@@ -13,6 +13,12 @@ interface Pending {
   count: number;
 }
 
+/**
+ * How long dispose() waits for the thread to finish its batches and exit before terminating it.
+ * A batch takes well under a second on a CPU core; this only guards against a hung thread.
+ */
+const DISPOSE_TIMEOUT_MS = 30_000;
+
 /** The compiled thread script; under ts-jest this file runs from src, so look in dist. */
 function threadScript(): string | undefined {
   const candidates = [
@@ -37,6 +43,9 @@ export class SegmenterWorker implements SpeakerSegmenter {
   private nextId = 0;
   private readonly pending = new Map<number, Pending>();
   private failure?: Error;
+  private disposing?: Promise<void>;
+  private readonly exited: Promise<void>;
+  private hasExited = false;
 
   private constructor(
     private readonly worker: Worker,
@@ -52,7 +61,13 @@ export class SegmenterWorker implements SpeakerSegmenter {
     this.sampleRate = spec.sampleRate;
     worker.on('message', (reply: SegmenterThreadReply) => this.receive(reply));
     worker.on('error', (error) => this.fail(error));
-    worker.on('exit', (code) => this.fail(new Error(`the segmentation thread exited (code ${code})`)));
+    this.exited = new Promise((resolve) => {
+      worker.on('exit', (code) => {
+        this.hasExited = true;
+        this.fail(new Error(`the segmentation thread exited (code ${code})`));
+        resolve();
+      });
+    });
   }
 
   /** False when the thread script is not built (e.g. tests run from sources without a build). */
@@ -96,11 +111,11 @@ export class SegmenterWorker implements SpeakerSegmenter {
   }
 
   private receive(reply: SegmenterThreadReply): void {
-    if (!('id' in reply)) return;
+    if (!('id' in reply) || 'disposed' in reply) return;
     const pending = this.pending.get(reply.id);
     if (!pending) return;
     this.pending.delete(reply.id);
-    if (this.pending.size === 0) this.worker.unref();
+    if (this.pending.size === 0 && !this.disposing) this.worker.unref(); // once disposing, it stays referenced until it exits
     if ('error' in reply) {
       pending.reject(new Error(reply.error));
       return;
@@ -116,8 +131,33 @@ export class SegmenterWorker implements SpeakerSegmenter {
     this.pending.clear();
   }
 
-  async dispose(): Promise<void> {
+  /**
+   * Stops the thread without pulling onnxruntime from under it. worker.terminate() while a
+   * batch runs aborts the process (the binding throws a C++ Napi::Error when run() returns into
+   * a terminating thread, and nothing catches it), and an analysis that fails (a truncated
+   * file, an abort) usually leaves one batch in flight. So new batches are refused, the thread
+   * is asked to finish the batches it has, release its session and exit, and only a thread that
+   * has not done so after DISPOSE_TIMEOUT_MS is terminated.
+   */
+  dispose(): Promise<void> {
+    this.disposing ??= this.shutDown();
+    return this.disposing;
+  }
+
+  private async shutDown(): Promise<void> {
     this.failure ??= new Error('the segmenter was disposed');
-    await this.worker.terminate();
+    if (this.hasExited) return;
+    this.worker.ref(); // the process must not exit (and end the thread) before the thread lets go of onnxruntime
+    const request: SegmenterThreadRequest = { id: this.nextId++, dispose: true };
+    this.worker.postMessage(request);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      this.exited.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), DISPOSE_TIMEOUT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) await this.worker.terminate(); // a hung thread: the last resort
   }
 }
