@@ -52,7 +52,7 @@ async function main(): Promise<number> {
     huggingFaceToken: process.env.HF_TOKEN,
   });
   for (const outcome of outcomes) {
-    const detail = 'reason' in outcome ? `: ${outcome.reason}` : outcome.from ? ` from ${outcome.from}` : '';
+    const detail = 'reason' in outcome ? `: ${outcome.reason}` : `${outcome.from ? ` from ${outcome.from}` : ''}${outcome.derived ? ` (derived ${outcome.derived})` : ''}`;
     process.stdout.write(`${outcome.result.padEnd(17)} ${outcome.model.id}${detail}\n`);
   }
   const failed = outcomes.filter((o) => o.result === 'failed');

@@ -49,6 +49,23 @@ describe('model installer', () => {
     expect(again.map((o) => o.result)).toEqual(['already-installed']);
   });
 
+  it('derives the trunk and head of a WeSpeaker-format model it installs, once', async () => {
+    const manifest = loadManifest();
+    const target = join(work, 'installed');
+    const options = { modelsDir: target, fromDir: SHARED_MODELS, only: ['wespeaker-resnet34-random'] };
+    const [outcome] = await installModels(manifest, options);
+    expect(outcome.result).toBe('installed');
+    expect('derived' in outcome && outcome.derived).toBe('wespeaker-resnet34-arch.random-weights.trunk.onnx, wespeaker-resnet34-arch.random-weights.head.onnx');
+    const record = JSON.parse(readFileSync(join(target, 'derived.json'), 'utf8'));
+    expect(record['wespeaker-resnet34-arch.random-weights.onnx'].sourceSha256).toBe(manifest.models.find((m) => m.id === 'wespeaker-resnet34-random')!.sha256);
+    // rebuilt when a part goes missing, left alone otherwise
+    const [again] = await installModels(manifest, options);
+    expect((again as { derived?: string }).derived).toBeUndefined();
+    rmSync(join(target, 'wespeaker-resnet34-arch.random-weights.head.onnx'));
+    const [repaired] = await installModels(manifest, options);
+    expect('derived' in repaired && repaired.derived).toMatch(/head\.onnx/);
+  });
+
   it('refuses a file whose sha256 does not match and leaves nothing behind', async () => {
     writeFileSync(join(work, 'tiny.npz'), payload);
     const target = join(work, 'installed');

@@ -5,11 +5,12 @@ import { basename, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DERIVATION_DESCRIPTIONS, deriveModelFile } from './derive';
+import { ensureEmbeddingParts } from './derived-parts';
 import { checkModel, gatedRepositoryPage } from './status';
 import type { Manifest, ModelEntry } from './manifest';
 
 export type InstallOutcome =
-  | { model: ModelEntry; result: 'already-installed' | 'installed'; from?: string }
+  | { model: ModelEntry; result: 'already-installed' | 'installed'; from?: string; derived?: string }
   | { model: ModelEntry; result: 'unavailable'; reason: string }
   | { model: ModelEntry; result: 'failed'; reason: string };
 
@@ -49,6 +50,7 @@ export async function installModels(manifest: Manifest, options: InstallOptions)
         outcome = { model, result: 'failed', reason: messageOf(error) };
       }
     }
+    if (outcome.result === 'installed' || outcome.result === 'already-installed') outcome = await withDerivedParts(outcome, options.modelsDir);
     done.set(model.id, outcome);
     outcomes.push(outcome);
     options.onProgress?.(`${model.id}: ${outcome.result}${'reason' in outcome ? ` (${outcome.reason})` : ''}`);
@@ -56,6 +58,25 @@ export async function installModels(manifest: Manifest, options: InstallOptions)
   };
   for (const model of selected) await install(model);
   return outcomes;
+}
+
+/**
+ * WeSpeaker-format embedding models also need their trunk and head (pyannote's weighted pooling
+ * runs between them), derived from the verified file and rebuilt when missing or stale.
+ */
+async function withDerivedParts(
+  outcome: Extract<InstallOutcome, { result: 'installed' | 'already-installed' }>,
+  modelsDir: string,
+): Promise<InstallOutcome> {
+  const { model } = outcome;
+  if (model.role !== 'embedding' || model.interface.kind !== 'fbank-embedding') return outcome;
+  try {
+    const parts = await ensureEmbeddingParts(join(modelsDir, model.file), { outDir: modelsDir, sourceSha256: model.sha256 });
+    if (typeof parts.trunk !== 'string') throw new Error(`${modelsDir} is not writable`);
+    return parts.built ? { ...outcome, derived: `${basename(parts.trunk)}, ${basename(String(parts.head))}` } : outcome;
+  } catch (error) {
+    return { model, result: 'failed', reason: `could not derive its trunk and head: ${messageOf(error)}` };
+  }
 }
 
 function selectModels(manifest: Manifest, options: InstallOptions): ModelEntry[] {
