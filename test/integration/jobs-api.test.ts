@@ -142,6 +142,13 @@ describe('job service end to end (Redis, S3, real models)', () => {
     store.destroy();
   });
 
+  it('runs a job with the fast preset', async () => {
+    const response = await call(api, '/jobs', { method: 'POST', token: TOKEN_A, body: await audioForm(SAMPLE_WAV, { num_speakers: '2', preset: 'fast' }) });
+    expect(response.status).toBe(202);
+    const job = await waitForJob(api, TOKEN_A, String(response.body.id));
+    expect(job).toMatchObject({ status: 'succeeded', result: { duration: 30, num_speakers: 2 } });
+  });
+
   it('downloads audio_url (m4a, through a redirect) and posts a signed webhook', async () => {
     const response = await call(api, '/jobs', {
       method: 'POST',
@@ -251,6 +258,7 @@ describe('job service end to end (Redis, S3, real models)', () => {
       [{ min_speakers: '4', max_speakers: '2' }, /^min_speakers: must not be greater than max_speakers$/],
       [{ num_speakers: '2', min_speakers: '3' }, /^num_speakers: must not be less than min_speakers$/],
       [{ exclusive: 'perhaps' }, /^exclusive: must be true or false$/],
+      [{ preset: 'turbo' }, /^preset: must be one of default, fast$/],
       [{ speakers: '2' }, /^unknown field\(s\): speakers$/],
       [{ webhook_url: 'ftp://example.com/x' }, /^webhook_url: webhook_url must be an http/],
     ];

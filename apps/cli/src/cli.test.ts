@@ -3,7 +3,7 @@ import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadNpz } from '@diarization/engine';
-import { SAMPLE_FIXTURES, SHARED_EVAL, WESPEAKER_WEIGHTED_FIXTURES } from '../../../test/shared-paths';
+import { SAMPLE_FIXTURES, SHARED_EVAL, SHARED_MODELS, WESPEAKER_WEIGHTED_FIXTURES } from '../../../test/shared-paths';
 import { makeTempDir } from '../../../test/support/temp-dir';
 import { testModelsDir } from '../../../test/support/models';
 import { progressBar } from './progress-bar';
@@ -92,6 +92,13 @@ describe('npm run diarize', () => {
     [[join(SHARED_EVAL, 'medkit_dialog.ogg'), '--format', 'xml'], 'diarize: --format must be one of json, rttm, got "xml"'],
     [[join(SHARED_EVAL, 'medkit_dialog.ogg'), '--recipe', '2.0'], 'diarize: --recipe must be one of 3.1, community-1, got "2.0"'],
     [[], 'diarize: expected one audio file, got 0 (see --help)'],
+    [
+      [join(SHARED_EVAL, 'medkit_dialog.ogg'), '--embedding', join(SHARED_MODELS, 'segmentation-3.0.sherpa-int8.onnx')],
+      `diarize: embedding model ${join(SHARED_MODELS, 'segmentation-3.0.sherpa-int8.onnx')} does not have a WeSpeaker graph (expected Gemm before y, found LogSoftmax)`,
+    ],
+    [[join(SHARED_EVAL, 'medkit_dialog.ogg'), '--window-step', '0'], 'diarize: --window-step must be a positive number, got "0"'],
+    [[join(SHARED_EVAL, 'medkit_dialog.ogg'), '--window-step', '12'], 'diarize: invalid options: windowStep: must be at most 10 seconds (the window)'],
+    [[join(SHARED_EVAL, 'medkit_dialog.ogg'), '--preset', 'turbo'], 'diarize: --preset must be one of default, fast, got "turbo"'],
     [[join(SHARED_EVAL, 'medkit_dialog.ogg'), '--models-dir', '/nonexistent'], 'diarize: no segmentation model is installed in /nonexistent: run npm run models (or: npm run models -- --from DIR)'],
   ])('fails with one line on stderr and exit code 1: %j', (args, message) => {
     const { code, stdout, stderr } = cli('diarize', args);
@@ -109,18 +116,35 @@ describe('npm run diarize', () => {
 });
 
 describe('npm run eval', () => {
+  const core = [
+    'pyannote_sample', 'pyannote_debug_dev00', 'pyannote_debug_dev01', 'pyannote_debug_trn00', 'pyannote_debug_trn01',
+    'pyannote_debug_trn03', 'pyannote_debug_trn04', 'pyannote_debug_trn05', 'pyannote_debug_trn06', 'pyannote_debug_trn07',
+    'pyannote_debug_trn08', 'pyannote_debug_trn09',
+  ];
+
   it('meets the quality bar with the OpenVoice encoder: core-set DER <= 31 %', () => {
-    const core = [
-      'pyannote_sample', 'pyannote_debug_dev00', 'pyannote_debug_dev01', 'pyannote_debug_trn00', 'pyannote_debug_trn01',
-      'pyannote_debug_trn03', 'pyannote_debug_trn04', 'pyannote_debug_trn05', 'pyannote_debug_trn06', 'pyannote_debug_trn07',
-      'pyannote_debug_trn08', 'pyannote_debug_trn09',
-    ];
     const { code, stdout } = cli('eval', ['--embedding', 'openvoice-refenc', '--only', core.join(',')]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/core set\s+\d+\.\d/);
     const summary = lastLineJson(stdout);
     expect((summary.files as unknown[]).length).toBe(12);
     expect(summary.core_der).toBeLessThanOrEqual(0.31);
+  });
+
+  it('keeps the fast preset within a point of the default core-set DER (31 %)', () => {
+    const { code, stdout } = cli('eval', ['--embedding', 'openvoice-refenc', '--only', core.join(','), '--preset', 'fast']);
+    expect(code).toBe(0);
+    expect(lastLineJson(stdout).core_der).toBeLessThanOrEqual(0.32);
+  });
+
+  it('prints DER against real-time factor for each window step with --speed-dial', () => {
+    const { code, stdout } = cli('eval', ['--only', 'pyannote_sample', '--embedding', 'openvoice-refenc', '--speed-dial']);
+    expect(code).toBe(0);
+    const dial = lastLineJson(stdout).speed_dial as Array<{ setting: string; der: number; rtf: number }>;
+    expect(dial.map((row) => row.setting)).toEqual(['window step 1 s', 'window step 2 s', 'window step 2.5 s', 'window step 3 s', 'window step 5 s', 'preset fast']);
+    for (const row of dial) expect(row.rtf).toBeGreaterThan(0);
+    // fewer windows, less work
+    expect(dial[4].rtf).toBeLessThan(dial[0].rtf);
   });
 
   it('scores one file and ends with a JSON line', () => {

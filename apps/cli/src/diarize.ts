@@ -29,8 +29,8 @@ const USAGE = `usage: npm run diarize -- FILE [options]
   --exclusive               one speaker at a time (for aligning transcripts)
   --recipe 3.1|community-1  clustering recipe (default: community-1 when the embedding model has a PLDA)
   --embedding ID|PATH       embedding model id from models/manifest.json, or an ONNX file (feats -> embs)
-  --preset default|fast     speed settings: fast looks at each second 4 times instead of 10 (see the README)
-  --window-step SECONDS     seconds between 10 s windows (default 1, pyannote's; fast: 2.5)
+  --preset default|fast     speed settings: fast looks at each second 3-4 times instead of 10 (see the README)
+  --window-step SECONDS     seconds between 10 s windows (default 1, pyannote's; fast: 3)
   --embedding-method weighted-pooling|frame-selection
                             how WeSpeaker models embed a speaker: pyannote 3.1/community-1 (default)
                             or pyannote 3.0/sherpa-onnx

@@ -94,7 +94,7 @@ async function main(): Promise<number> {
 
 /** The settings --speed-dial compares: window steps (seconds), then the presets. */
 const SPEED_DIAL: Array<{ label: string; options: DiarizeOptions }> = [
-  ...[1, 2, 2.5, 5].map((step) => ({ label: `window step ${step} s`, options: { windowStep: step } })),
+  ...[1, 2, 2.5, 3, 5].map((step) => ({ label: `window step ${step} s`, options: { windowStep: step } })),
   ...(Object.keys(PRESETS) as Preset[]).filter((p) => p !== 'default').map((preset) => ({ label: `preset ${preset}`, options: { preset } })),
 ];
 

@@ -35,8 +35,12 @@ export interface EngineDescription {
 
 /** Default longest audio: 4 hours. */
 export const DEFAULT_MAX_DURATION_SECONDS = 4 * 3600;
-/** Windows per segmentation run: 4 is nearly as fast as 8 and needs half the memory (SincNet's first layer is large). */
-export const DEFAULT_SEGMENTATION_BATCH = 4;
+/**
+ * Windows per segmentation run: 1. The model runs in its own thread, overlapping the embeddings,
+ * so larger batches were not faster end to end (5 minutes, 2 cores), and each window costs about
+ * 50 MiB of activations (SincNet's first layer).
+ */
+export const DEFAULT_SEGMENTATION_BATCH = 1;
 
 export interface EmbeddingComponents {
   entry: EmbeddingModelEntry;

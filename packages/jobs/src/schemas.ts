@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { API_SPEAKER_FIELDS, MAX_SPEAKERS, refineSpeakerBounds, speakerCountSchema } from '@diarization/engine/io';
+import { API_SPEAKER_FIELDS, MAX_SPEAKERS, PRESETS, refineSpeakerBounds, speakerCountSchema, type Preset } from '@diarization/engine/io';
 
 export const JOB_STATUSES = ['queued', 'processing', 'succeeded', 'failed', 'canceled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -41,11 +41,15 @@ const httpUrl = (label: string) =>
       error: `${label} must be an http:// or https:// URL`,
     });
 
+/** The engine's speed presets ("default": pyannote's settings; "fast": about 3x faster). */
+const preset = z.enum(Object.keys(PRESETS) as [Preset, ...Preset[]], { error: `must be one of ${Object.keys(PRESETS).join(', ')}` });
+
 const optionFields = {
   num_speakers: speakerCount.optional(),
   min_speakers: speakerCount.optional(),
   max_speakers: speakerCount.optional(),
   exclusive: flag.optional(),
+  preset: preset.optional(),
   webhook_url: httpUrl('webhook_url').optional(),
 };
 
@@ -72,6 +76,7 @@ export const engineOptionsSchema = z.object({
   minSpeakers: z.number().int().optional(),
   maxSpeakers: z.number().int().optional(),
   exclusive: z.boolean(),
+  preset: preset.optional(),
 });
 export type EngineOptions = z.output<typeof engineOptionsSchema>;
 
@@ -81,6 +86,7 @@ export function toEngineOptions(input: DiarizeOptionsInput): EngineOptions {
     minSpeakers: input.min_speakers,
     maxSpeakers: input.max_speakers,
     exclusive: input.exclusive ?? false,
+    ...(input.preset ? { preset: input.preset } : {}),
   };
 }
 

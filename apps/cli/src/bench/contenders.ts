@@ -11,7 +11,7 @@ export interface OurConfiguration {
 export const OUR_CONFIGURATIONS: readonly OurConfiguration[] = [
   { name: 'exact', embeddingMethod: 'weighted-pooling', preset: 'default', description: "pyannote 3.1 / community-1's embeddings and window step (the default)" },
   { name: 'frame-selection', embeddingMethod: 'frame-selection', preset: 'default', description: "pyannote 3.0's (and sherpa-onnx's) embeddings" },
-  { name: 'fast', embeddingMethod: 'weighted-pooling', preset: 'fast', description: 'the fast preset (exact embeddings, windows every 2.5 s)' },
+  { name: 'fast', embeddingMethod: 'weighted-pooling', preset: 'fast', description: 'the fast preset (exact embeddings, windows every 3 s)' },
 ];
 
 export interface BenchSetup {
