@@ -167,17 +167,13 @@ function trunkModel(model: ModelProto, frames: string): ModelProto {
   if (inputs.length !== 1 || inputs[0].name !== TRUNK_INPUT) {
     throw new GraphMismatchError(`the trunk should read only ${TRUNK_INPUT} (it reads ${inputs.map((i) => i.name).join(', ')})`);
   }
-  return {
-    ...model,
-    graph: {
-      ...graph,
-      node: nodes,
-      initializer: graph.initializer.filter((t) => usedTensors.has(t.name ?? '')),
-      input: inputs,
-      output: [{ name: TRUNK_OUTPUT, type: floatTensorType() }],
-      value_info: graph.value_info.filter((v) => usedTensors.has(v.name ?? '') && v.name !== frames),
-    },
-  };
+  return withGraph(model, {
+    node: nodes,
+    keepInitializer: (name) => usedTensors.has(name),
+    input: inputs,
+    output: [{ name: TRUNK_OUTPUT, type: floatTensorType() }],
+    value_info: graph.value_info.filter((v) => usedTensors.has(v.name ?? '') && v.name !== frames),
+  });
 }
 
 /** Gemm (and a kept constant offset) reading `stats`. */
@@ -193,15 +189,21 @@ function headModel(model: ModelProto, gemm: NodeProto, offset: NodeProto | undef
     nodes.push({ ...offset, input: [gemmOutput, offset.input[1]], output: [HEAD_OUTPUT] });
     constants.push(offset.input[1]);
   }
-  return {
-    ...model,
-    graph: {
-      ...graph,
-      node: nodes,
-      initializer: graph.initializer.filter((t) => constants.includes(t.name ?? '')),
-      input: [{ name: HEAD_INPUT, type: floatTensorType(['count', statsWidth]) }],
-      output: [{ name: HEAD_OUTPUT, type: floatTensorType(['count', dimension]) }],
-      value_info: [],
-    },
-  };
+  return withGraph(model, {
+    node: nodes,
+    keepInitializer: (name) => constants.includes(name),
+    input: [{ name: HEAD_INPUT, type: floatTensorType(['count', statsWidth]) }],
+    output: [{ name: HEAD_OUTPUT, type: floatTensorType(['count', dimension]) }],
+    value_info: [],
+  });
+}
+
+/** The model with its graph cut down to `node`, the initializers they use and new inputs and outputs. */
+function withGraph(
+  model: ModelProto,
+  parts: Pick<GraphProto, 'node' | 'input' | 'output' | 'value_info'> & { keepInitializer: (name: string) => boolean },
+): ModelProto {
+  const { keepInitializer, ...graphParts } = parts;
+  const graph = model.graph!;
+  return { ...model, graph: { ...graph, ...graphParts, initializer: graph.initializer.filter((t) => keepInitializer(t.name ?? '')) } };
 }

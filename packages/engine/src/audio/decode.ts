@@ -1,5 +1,5 @@
 import ffmpeg from 'fluent-ffmpeg';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { DiarizationError } from '../errors';
 import { concatFloat32 } from '../math/concat';
 import { channelsOfLayout, ffmpegPath } from './ffmpeg-binary';
@@ -81,7 +81,11 @@ export async function* decodeAudio(source: string | Readable, options: DecodeOpt
     });
   });
 
-  const output = command.pipe() as Readable;
+  // fluent-ffmpeg takes the output's 'close' as "ffmpeg is done" and reports an error (then kills
+  // ffmpeg) when ffmpeg has not exited 20 ms later, which happens under load. An output that never
+  // emits 'close' leaves success or failure to ffmpeg's exit status and what was decoded.
+  const output = new PassThrough({ emitClose: false });
+  command.pipe(output, { end: true });
   output.on('error', () => undefined); // failures surface through the command's 'error' event
 
   let channels = 0;

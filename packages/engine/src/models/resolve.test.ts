@@ -3,20 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findModel, loadManifest, parseManifest, type EmbeddingModelEntry, type Manifest } from '@diarization/models';
 import { SHARED_MODELS } from '../../../../test/shared-paths';
-import { DiarizationError } from '../errors';
+import { failure } from '../../../../test/support/diarization-error';
 import { resolveEmbedding, resolvePlda, resolveSegmentation } from './resolve';
 
 const PLAIN = 'npm run models (or: npm run models -- --from DIR)';
-
-async function failure(promise: Promise<unknown>): Promise<DiarizationError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DiarizationError) return error;
-    throw error;
-  }
-  throw new Error('expected a DiarizationError');
-}
 
 /** The manifest with some entries changed (e.g. their URLs taken away). */
 function edited(changes: Record<string, Record<string, unknown>>): Manifest {
