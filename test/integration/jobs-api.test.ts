@@ -1,8 +1,10 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createHmac } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { audioObjectKey, resultObjectKey } from '@diarization/jobs';
 import { S3ObjectStore } from '@diarization/storage';
 import type { RunningApi } from '../../apps/api/src/server';
@@ -130,6 +132,10 @@ describe('job service end to end (Redis, S3, real models)', () => {
     const segments = result.body.segments as { speaker: string; start: number; end: number }[];
     expect(segments.length).toBeGreaterThan(2);
     expect(new Set(segments.map((segment) => segment.speaker))).toEqual(new Set(['SPEAKER_00', 'SPEAKER_01']));
+    // Models by manifest id and checksum prefix: nothing of the server's file layout.
+    const model = { id: expect.any(String), sha256: expect.stringMatching(/^[0-9a-f]{12}$/) };
+    expect(result.body.models).toEqual({ segmentation: model, embedding: model });
+    expect(result.text).not.toMatch(/["\s(]\/[\w.-]+\//);
 
     const rttm = await call(api, `/jobs/${id}/result?format=rttm`, { token: TOKEN_A });
     expect(rttm.headers.get('content-type')).toMatch(/^text\/plain/);
@@ -169,6 +175,7 @@ describe('job service end to end (Redis, S3, real models)', () => {
     const payload = JSON.parse(hook!.body) as { id: string; status: string; result: { exclusive: boolean; duration: number } };
     expect(payload).toMatchObject({ id, status: 'succeeded', result: { exclusive: true } });
     expect(payload.result.duration).toBeCloseTo(5.24, 1);
+    expect(hook!.body).not.toMatch(/["\s(]\/[\w.-]+\//); // no absolute path (model files) in the webhook
   });
 
   it('sends a webhook for a failed job too', async () => {
@@ -350,6 +357,24 @@ describe('job service end to end (Redis, S3, real models)', () => {
     expect(otherToken.body.id).not.toBe(first.body.id);
   });
 
+  it('answers a replay with the job as it is now, and after DELETE creates a new job rather than naming a deleted one', async () => {
+    const submit = async () =>
+      call(api, '/jobs', { method: 'POST', token: TOKEN_A, headers: { 'idempotency-key': 'replay-after-delete' }, body: await audioForm(SHORT_OGG) });
+    const first = await submit();
+    const id = String(first.body.id);
+    await waitForJob(api, TOKEN_A, id);
+    const replay = await submit();
+    expect(replay).toMatchObject({ status: 202, body: { id, status: 'succeeded' } });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+
+    expect((await call(api, `/jobs/${id}`, { method: 'DELETE', token: TOKEN_A })).status).toBe(204);
+    const afterDelete = await submit();
+    expect(afterDelete.status).toBe(202);
+    expect(afterDelete.body.id).not.toBe(id);
+    expect(afterDelete.headers.get('idempotent-replayed')).toBeNull();
+    expect((await call(api, `/jobs/${String(afterDelete.body.id)}`, { token: TOKEN_A })).status).toBe(200);
+  });
+
   it('answers 409 to a duplicate Idempotency-Key while the first request is still running, never a job that does not exist yet', async () => {
     const submit = (body: Record<string, unknown>) =>
       call(api, '/jobs', {
@@ -371,10 +396,26 @@ describe('job service end to end (Redis, S3, real models)', () => {
     const created = await first;
     expect(created.status).toBe(202);
     expect(created.headers.get('idempotent-replayed')).toBeNull();
-    const replay = await submit({ audio_url: `${filesUrl}/audio/held.ogg?replay` });
+    const replay = await submit({ audio_url: `${filesUrl}/audio/held.ogg?first` });
     expect(replay).toMatchObject({ status: 202, body: { id: created.body.id } });
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect((await call(api, `/jobs/${String(created.body.id)}`, { token: TOKEN_A })).status).toBe(200);
+    // the same key with another request is refused, not answered with the first job
+    const other = await submit({ audio_url: `${filesUrl}/audio/held.ogg?replay` });
+    expect(other.status).toBe(422);
+    expect(other.body.error).toMatch(/Idempotency-Key was used for a different request/);
+  });
+
+  it('binds an Idempotency-Key to the uploaded file and options: another file or option gets 422', async () => {
+    const post = async (file: string, fields: Record<string, string> = {}) =>
+      call(api, '/jobs', { method: 'POST', token: TOKEN_A, headers: { 'idempotency-key': 'bound-key' }, body: await audioForm(file, fields) });
+    const first = await post(SHORT_OGG, { num_speakers: '2' });
+    expect(first.status).toBe(202);
+    // the same meaning in another spelling is the same request
+    expect(await post(SHORT_OGG, { num_speakers: ' 2 ' })).toMatchObject({ status: 202, body: { id: first.body.id } });
+    expect((await post(SAMPLE_WAV, { num_speakers: '2' })).status).toBe(422);
+    expect((await post(SHORT_OGG, { num_speakers: '3' })).status).toBe(422);
+    expect((await post(SHORT_OGG)).status).toBe(422);
   });
 
   it('creates one job for simultaneous requests with the same Idempotency-Key, and every 202 names a job that exists', async () => {
@@ -425,6 +466,50 @@ describe('job service end to end (Redis, S3, real models)', () => {
     expect(JSON.parse(hook!.body)).toEqual({ id, status: 'canceled', error: { code: 'CANCELED', message: 'the job was canceled by its owner' } });
     // The worker is free again.
     expect((await waitForJob(api, TOKEN_A, await uploadJob(api, TOKEN_A, SHORT_OGG))).status).toBe('succeeded');
+    // Deleting the canceled job removes it: 204, then 404.
+    expect((await call(api, `/jobs/${id}`, { method: 'DELETE', token: TOKEN_A })).status).toBe(204);
+    expect((await call(api, `/jobs/${id}`, { token: TOKEN_A })).status).toBe(404);
+  });
+
+  /** A multipart upload written by hand, for what FormData cannot send. */
+  const handWrittenUpload = (disposition: string, audio: Buffer, extraHeaders = ''): { headers: Record<string, string>; body: Blob } => {
+    const boundary = 'hand-written-5d1e';
+    const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; ${disposition}\r\nContent-Type: audio/ogg${extraHeaders}\r\n\r\n`;
+    return {
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body: new Blob([Buffer.from(head, 'latin1'), audio, Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1')]),
+    };
+  };
+
+  it('runs a streamed WAV (RIFF and data sizes 0xFFFFFFFF, as `ffmpeg -f wav pipe:1` writes) to success', async () => {
+    const streamed = join(tmp.path, 'streamed.wav');
+    writeFileSync(streamed, execFileSync('ffmpeg', ['-v', 'error', '-nostdin', '-i', SHORT_OGG, '-f', 'wav', 'pipe:1'], { maxBuffer: 64 * 1024 * 1024 }));
+    const header = readFileSync(streamed).subarray(0, 4096);
+    expect([header.readUInt32LE(4), header.readUInt32LE(header.indexOf('data') + 4)]).toEqual([0xffffffff, 0xffffffff]);
+    const id = await uploadJob(api, TOKEN_A, streamed);
+    const job = await waitForJob(api, TOKEN_A, id);
+    expect(job).toMatchObject({ status: 'succeeded' });
+    expect((job.result as { duration: number }).duration).toBeCloseTo(5.24, 1);
+  });
+
+  it('keeps control characters of an uploaded file name out of the job and its RTTM', async () => {
+    const upload = handWrittenUpload(`filename*=UTF-8''med%00kit%0A%1B%5B2J.ogg`, readFileSync(SHORT_OGG));
+    const response = await call(api, '/jobs', { method: 'POST', token: TOKEN_A, ...upload });
+    expect(response.status).toBe(202);
+    const id = String(response.body.id);
+    expect((await waitForJob(api, TOKEN_A, id)).status).toBe('succeeded');
+    const rttm = await call(api, `/jobs/${id}/result?format=rttm`, { token: TOKEN_A });
+    const lines = rttm.text.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/^SPEAKER medkit\[2J 1 \d+\.\d{3} \d+\.\d{3} <NA> <NA> SPEAKER_\d\d <NA> <NA>$/);
+  });
+
+  it('refuses a part header over 16 KB with a 400 saying so, keeping nothing', async () => {
+    const before = await audioKeys();
+    const upload = handWrittenUpload('filename="padded.ogg"', readFileSync(SHORT_OGG), `\r\nX-Padding: ${'p'.repeat(20 * 1024)}`);
+    const response = await call(api, '/jobs', { method: 'POST', token: TOKEN_A, ...upload });
+    expect(response).toMatchObject({ status: 400, body: { error: "malformed multipart body: a part's headers are longer than 16384 bytes" } });
+    expect(await audioKeys()).toEqual(before);
   });
 
   it('deletes a finished job with its result', async () => {

@@ -70,6 +70,25 @@ describe('resilience (local storage, workers as separate processes)', () => {
     await second.kill('SIGKILL');
   });
 
+  it("with the default lock settings, takes a killed worker's job back within 35 s and never calls a long healthy job stalled", async () => {
+    const defaults = { WORKER_LOCK_DURATION_MS: undefined, WORKER_STALLED_INTERVAL_MS: undefined };
+    const first = await stack.startWorker(defaults);
+    // 20 minutes of audio: still running well past the 10 s lock on any machine
+    const id = await uploadJob(api, TOKEN_A, longAudio(tmp.path, 40));
+    await waitForJob(api, TOKEN_A, id, isProcessing);
+    await new Promise((resolve) => setTimeout(resolve, 15_000));
+    expect((await call(api, `/jobs/${id}`, { token: TOKEN_A })).body).toMatchObject({ status: 'processing' });
+    expect(first.output()).not.toContain('job stalled');
+
+    await first.kill('SIGKILL');
+    const killedAt = performance.now();
+    const second = await stack.startWorker(defaults);
+    await second.waitForOutput(new RegExp(`"job_id":"${id}","attempt":1`), 60_000);
+    const recoverySeconds = (performance.now() - killedAt) / 1000;
+    expect(recoverySeconds).toBeLessThanOrEqual(35);
+    await second.kill('SIGKILL');
+  });
+
   it('when only the worker process is killed (SIGKILL, not its group), its sandbox child exits and another worker finishes the job once', async () => {
     const first = await stack.startWorker();
     const id = await uploadJob(api, TOKEN_A, mediumFile, { webhook_url: hooksUrl });
@@ -144,6 +163,22 @@ describe('resilience (local storage, workers as separate processes)', () => {
     // Every job so far succeeded (audio deleted) or was refused (never stored).
     expect(storedAudio()).toEqual([]);
     await worker.kill('SIGKILL');
+  });
+
+  it('stops a worker on SIGTERM within its grace period even while Redis is down', async () => {
+    const worker = await stack.startWorker({ SHUTDOWN_GRACE_SECONDS: '2' });
+    await stack.redis.stop();
+    try {
+      const started = performance.now();
+      const code = await worker.signal('SIGTERM');
+      // grace 2 s, then at most 5 s more for an orderly close before connections are cut
+      expect((performance.now() - started) / 1000).toBeLessThan(15);
+      expect(code).toBe(0);
+      expect(worker.output()).toContain('worker stopped');
+    } finally {
+      await stack.redis.start();
+      await worker.kill('SIGKILL');
+    }
   });
 
   it('reports degraded while no worker is alive', async () => {

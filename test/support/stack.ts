@@ -20,7 +20,8 @@ export interface Stack {
   workers: SpawnedService[];
   /** Starts one more API in this process with some variables changed (413 and sync tests). */
   startExtraApi(overrides: Record<string, string>): Promise<RunningApi>;
-  startWorker(overrides?: Record<string, string>): Promise<SpawnedService>;
+  /** A worker process; an override of `undefined` leaves that variable unset (the default applies). */
+  startWorker(overrides?: Record<string, string | undefined>): Promise<SpawnedService>;
   stop(): Promise<void>;
 }
 
@@ -81,8 +82,9 @@ export async function startStack(options: { storage: 's3' | 'local'; env?: Recor
     const api = await startApi(configFrom(env), silentLogger);
     cleanups.push(() => api.close());
 
-    const startWorker = async (overrides: Record<string, string> = {}): Promise<SpawnedService> => {
-      const worker = spawnService(WORKER_MAIN, { ...env, ...overrides });
+    const startWorker = async (overrides: Record<string, string | undefined> = {}): Promise<SpawnedService> => {
+      const merged = Object.entries({ ...env, ...overrides }).filter((entry): entry is [string, string] => entry[1] !== undefined);
+      const worker = spawnService(WORKER_MAIN, Object.fromEntries(merged));
       workers.push(worker);
       await worker.waitForOutput(/"worker ready"/);
       return worker;

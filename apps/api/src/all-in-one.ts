@@ -8,8 +8,10 @@ const logger = createLogger(config.logLevel, { service: 'diarization' });
 
 void startApi(config, logger).then((api) => {
   const worker = startWorker(config, logger);
+  // Both at once: each may use its SHUTDOWN_GRACE_SECONDS (requests in progress, running jobs).
   handleShutdownSignals(logger, async () => {
-    await api.close();
-    await worker.close();
+    const [apiClosed, workerClosed] = await Promise.allSettled([api.close(), worker.close()]);
+    if (apiClosed.status === 'rejected') throw apiClosed.reason;
+    if (workerClosed.status === 'rejected') throw workerClosed.reason;
   });
 });

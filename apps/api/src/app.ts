@@ -10,6 +10,13 @@ import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
 import type { ApiServices } from './services';
 
+/** The dependency an error says is down, with what the client is told; undefined for other errors. */
+function unavailableDependency(error: unknown): { name: 'storage' | 'redis'; message: string } | undefined {
+  if (isStorageUnavailable(error)) return { name: 'storage', message: 'audio storage is unavailable; try again shortly' };
+  if (isRedisUnavailable(error)) return { name: 'redis', message: 'the job queue (Redis) is unavailable; try again shortly' };
+  return undefined;
+}
+
 /** Maps any error to `{"error": "..."}` with a fitting status; never a stack trace. */
 function errorResponse(error: unknown, c: Context<AppEnv>, services: ApiServices): Response {
   if (error instanceof HttpError) {
@@ -17,15 +24,24 @@ function errorResponse(error: unknown, c: Context<AppEnv>, services: ApiServices
     return c.json({ error: error.message }, error.status);
   }
   if (error instanceof UnsafeUrlError) return c.json({ error: error.message }, 400);
-  if (isRedisUnavailable(error)) {
-    c.header('Retry-After', '5');
-    return c.json({ error: 'the job queue (Redis) is unavailable; try again shortly' }, 503);
-  }
-  if (isStorageUnavailable(error)) {
-    c.header('Retry-After', '5');
-    return c.json({ error: 'audio storage is unavailable; try again shortly' }, 503);
-  }
   const requestId = c.get('requestId');
+  if (c.req.raw.signal.aborted) {
+    // the client went away mid-request: nobody reads this answer, and nothing is down
+    services.logger.info('the client closed the connection before the request was complete', { request_id: requestId, path: c.req.path });
+    return c.json({ error: 'the request was not received completely' }, 400);
+  }
+  // Storage first: its errors can carry the same socket codes (ECONNREFUSED...) as Redis's.
+  const dependency = unavailableDependency(error);
+  if (dependency !== undefined) {
+    services.logger.warn(`${dependency.name} unavailable; answering 503`, {
+      request_id: requestId,
+      path: c.req.path,
+      dependency: dependency.name,
+      error,
+    });
+    c.header('Retry-After', '5');
+    return c.json({ error: dependency.message }, 503);
+  }
   services.logger.error('unexpected error', { request_id: requestId, path: c.req.path, error });
   return c.json({ error: `internal error (request id ${requestId}); the server log has the details` }, 500);
 }

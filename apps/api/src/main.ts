@@ -10,7 +10,14 @@ void startApi(config, logger).then((api) => {
     if (stopping) process.exit(1);
     stopping = true;
     logger.info('shutting down', { signal });
-    void api.close().then(() => process.exit(0));
+    // close() lets requests in progress finish for SHUTDOWN_GRACE_SECONDS, then cuts the rest.
+    api.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

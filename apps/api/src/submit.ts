@@ -12,8 +12,8 @@ import {
   toEngineOptions,
   UnsafeUrlError,
   urlJobRequestSchema,
+  IdempotencyClaim,
   type DiarizeOptionsInput,
-  type IdempotencyClaim,
 } from '@diarization/jobs';
 import { isStorageUnavailable } from '@diarization/storage';
 import type { Context } from 'hono';
@@ -21,7 +21,8 @@ import type { AppEnv } from './app-env';
 import { badRequest, HttpError, payloadTooLarge } from './errors';
 import { discardRest, readSmallBody, streamChunks } from './request-body';
 import type { ApiServices } from './services';
-import { multipartBoundary, parseMultipart, type PartInfo } from './upload/multipart';
+import { HashSink, requestFingerprint } from './upload/fingerprint';
+import { multipartBoundary, parseMultipart, type FileSink, type PartInfo } from './upload/multipart';
 import { TeeSink } from './upload/tee-sink';
 import { parseOrBadRequest } from './validation';
 
@@ -29,7 +30,7 @@ const MAX_JSON_BYTES = 64 * 1024;
 /** Room for the multipart framing and form fields around the file itself. */
 const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
 const IDEMPOTENCY_RETRY_AFTER_SECONDS = 1;
-const OPTION_FIELDS = ['num_speakers', 'min_speakers', 'max_speakers', 'exclusive', 'webhook_url'];
+const OPTION_FIELDS = ['num_speakers', 'min_speakers', 'max_speakers', 'exclusive', 'preset', 'webhook_url'];
 
 export interface SubmitOptions {
   /** POST /jobs accepts webhook_url and refuses unknown fields; the legacy call ignores them. */
@@ -46,6 +47,8 @@ interface IngestedAudio {
   sink: TeeSink;
   filename: string | null;
   options: DiarizeOptionsInput;
+  /** What the Idempotency-Key is bound to (requestFingerprint). */
+  fingerprint: string;
 }
 
 function safeExtension(name: string | null): string {
@@ -55,6 +58,12 @@ function safeExtension(name: string | null): string {
 
 function looksLikeText(contentType: string | null): boolean {
   return contentType !== null && /^(text\/|application\/(json|xml|x-www-form-urlencoded)\b)/i.test(contentType);
+}
+
+/** The job an earlier request with the same Idempotency-Key created. */
+interface EarlierJob {
+  jobId: string;
+  fingerprint?: string;
 }
 
 /** Creates a job from a multipart upload or a JSON `audio_url` request; answers its id. */
@@ -78,14 +87,23 @@ export async function submitJob(c: Context<AppEnv>, services: ApiServices, optio
   const owner = c.get('owner');
   const id = randomUUID();
   const claim = await claimKey(c, services, owner, id);
-  if (typeof claim === 'string') return { id: claim, replayed: true };
+  if (claim !== null && !(claim instanceof IdempotencyClaim)) {
+    // A replay: the same key must come with the same request (IETF Idempotency-Key draft: 422).
+    const fingerprint = await replayFingerprint(c, services, boundary, options);
+    if (claim.fingerprint !== undefined && claim.fingerprint !== fingerprint) {
+      throw new HttpError(422, 'this Idempotency-Key was used for a different request (another file, URL or options): send a new key for a new request');
+    }
+    return { id: claim.jobId, replayed: true };
+  }
 
   let workDir: string | null = null;
   let sink: TeeSink | null = null;
+  let fingerprint: string | undefined;
   try {
     workDir = await mkdtemp(join(tmpdir(), 'diarization-upload-'));
     const audio = boundary !== null ? await receiveMultipart(c, services, id, boundary, workDir, options) : await receiveFromUrl(c, services, id, workDir);
     sink = audio.sink;
+    fingerprint = audio.fingerprint;
     await services.audioValidator.check(sink.tempPath);
     await rm(sink.tempPath, { force: true });
 
@@ -117,7 +135,7 @@ export async function submitJob(c: Context<AppEnv>, services: ApiServices, optio
   }
   // The job exists from here on: failing to record the key must not undo it (the pending
   // marker then expires within a minute).
-  await claim?.complete(services.config.retention.jobTtlSeconds).catch((error: unknown) => {
+  await claim?.complete(services.config.retention.jobTtlSeconds, fingerprint).catch((error: unknown) => {
     services.logger.warn('could not record the Idempotency-Key of a queued job', { job_id: id, error });
   });
   services.logger.info('job queued', { job_id: id, bytes: sink.size, source: boundary !== null ? 'upload' : 'url' });
@@ -131,13 +149,13 @@ export async function submitJob(c: Context<AppEnv>, services: ApiServices, optio
  * waiting: an upload can take minutes, and the first request may still be refused, in which
  * case the duplicate's retry must be free to create the job itself.
  */
-async function claimKey(c: Context<AppEnv>, services: ApiServices, owner: string, id: string): Promise<IdempotencyClaim | string | null> {
+async function claimKey(c: Context<AppEnv>, services: ApiServices, owner: string, id: string): Promise<IdempotencyClaim | EarlierJob | null> {
   const idempotencyKey = c.req.header('idempotency-key');
   if (idempotencyKey === undefined) return null;
   if (idempotencyKey.length === 0 || idempotencyKey.length > 255) throw badRequest('Idempotency-Key must be 1 to 255 characters');
   const keyHash = createHash('sha256').update(idempotencyKey).digest('hex');
-  const outcome = await claimIdempotencyKey(services.redis, services.keys.idempotency(owner, keyHash), id);
-  if (outcome.state === 'done') return outcome.jobId;
+  const outcome = await claimIdempotencyKey(services.redis, services.keys.idempotency(owner, keyHash), id, async (earlier) => (await services.records.get(earlier)) !== null);
+  if (outcome.state === 'done') return { jobId: outcome.jobId, fingerprint: outcome.fingerprint };
   if (outcome.state === 'pending') {
     throw new HttpError(409, 'a request with this Idempotency-Key is still being processed; retry shortly to get its job', {
       'Retry-After': String(IDEMPOTENCY_RETRY_AFTER_SECONDS),
@@ -172,12 +190,47 @@ async function receiveMultipart(
   options: SubmitOptions,
 ): Promise<IngestedAudio> {
   const maxBytes = services.config.maxUploadBytes;
+  const { sink, filename, options: parsed } = await readMultipart(
+    c,
+    services,
+    boundary,
+    options,
+    (part) => new TeeSink(services.store, audioObjectKey(id), join(workDir, `upload${safeExtension(part.filename)}`), maxBytes),
+  );
+  try {
+    if (!options.legacy) await checkWebhookUrl(services, parsed.webhook_url);
+  } catch (error) {
+    await sink.discard();
+    throw error;
+  }
+  return { sink, filename, options: parsed, fingerprint: requestFingerprint({ sha256: sink.sha256 }, parsed) };
+}
+
+/** The fingerprint of a replayed request: its file is hashed as it streams by, and stored nowhere. */
+async function replayFingerprint(c: Context<AppEnv>, services: ApiServices, boundary: string | null, options: SubmitOptions): Promise<string> {
+  if (boundary === null) {
+    const { audio_url: url, ...rest } = parseJsonRequest(await readSmallBody(c.req.raw.body, MAX_JSON_BYTES));
+    return requestFingerprint({ url }, rest);
+  }
+  const { sink, options: parsed } = await readMultipart(c, services, boundary, options, () => new HashSink(services.config.maxUploadBytes));
+  return requestFingerprint({ sha256: sink.sha256 }, parsed);
+}
+
+/** Reads a multipart body: the file into the sink `makeSink` gives, and the validated options. */
+async function readMultipart<Sink extends FileSink & { discard(): Promise<void> }>(
+  c: Context<AppEnv>,
+  services: ApiServices,
+  boundary: string,
+  options: SubmitOptions,
+  makeSink: (part: PartInfo) => Sink,
+): Promise<{ sink: Sink; filename: string | null; options: DiarizeOptionsInput }> {
+  const maxBytes = services.config.maxUploadBytes;
   const declared = Number(c.req.header('content-length') ?? 'NaN');
   // Far too large: refuse before reading (the connection closes after the answer).
   if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD_BYTES) throw payloadTooLarge(maxBytes);
 
   const fields = new Map<string, string>();
-  let sink: TeeSink | null = null;
+  let sink: Sink | null = null;
   let filename: string | null = null;
   try {
     await parseMultipart(streamChunks(c.req.raw.body), boundary, {
@@ -190,36 +243,36 @@ async function receiveMultipart(
         if (sink !== null) throw badRequest('send one file per request');
         if (looksLikeText(part.contentType)) throw new HttpError(415, `the uploaded file is ${part.contentType}, not audio`);
         filename = part.filename;
-        sink = new TeeSink(services.store, audioObjectKey(id), join(workDir, `upload${safeExtension(part.filename)}`), maxBytes);
+        sink = makeSink(part);
         return sink;
       },
     });
-    const received = sink as TeeSink | null;
+    const received = sink as Sink | null;
     if (received === null) throw badRequest('no audio: send the file as the multipart field "file"');
 
     const optionInput = Object.fromEntries(
       options.legacy ? [...fields].filter(([name]) => OPTION_FIELDS.includes(name) && name !== 'webhook_url') : fields,
     );
-    const parsed = parseOrBadRequest(diarizeOptionsSchema, optionInput);
-    if (!options.legacy) await checkWebhookUrl(services, parsed.webhook_url);
-    return { sink: received, filename, options: parsed };
+    return { sink: received, filename, options: parseOrBadRequest(diarizeOptionsSchema, optionInput) };
   } catch (error) {
-    await (sink as TeeSink | null)?.discard();
+    await (sink as Sink | null)?.discard();
     await discardRest(c.req.raw.body);
     throw error;
   }
 }
 
-async function receiveFromUrl(c: Context<AppEnv>, services: ApiServices, id: string, workDir: string): Promise<IngestedAudio> {
-  const text = await readSmallBody(c.req.raw.body, MAX_JSON_BYTES);
+function parseJsonRequest(text: string) {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     throw badRequest('the body is not valid JSON');
   }
-  const request = parseOrBadRequest(urlJobRequestSchema, json);
-  const { audio_url: audioUrl, ...rest } = request;
+  return parseOrBadRequest(urlJobRequestSchema, json);
+}
+
+async function receiveFromUrl(c: Context<AppEnv>, services: ApiServices, id: string, workDir: string): Promise<IngestedAudio> {
+  const { audio_url: audioUrl, ...rest } = parseJsonRequest(await readSmallBody(c.req.raw.body, MAX_JSON_BYTES));
   await checkWebhookUrl(services, rest.webhook_url);
   const { allowPrivateUrls, maxUploadBytes, audioUrlTimeoutMs } = services.config;
   const url = await asBadRequest(assertPublicUrl(audioUrl, { allowPrivate: allowPrivateUrls, label: 'audio_url' }));
@@ -239,7 +292,7 @@ async function receiveFromUrl(c: Context<AppEnv>, services: ApiServices, id: str
     }
     for await (const chunk of response.body) await sink.write(chunk as Buffer);
     await sink.end();
-    return { sink, filename, options: rest };
+    return { sink, filename, options: rest, fingerprint: requestFingerprint({ url: audioUrl }, rest) };
   } catch (error) {
     await sink.discard();
     if (error instanceof HttpError || isStorageUnavailable(error)) throw error;

@@ -16,7 +16,7 @@ import {
   type WebhookQueue,
 } from '@diarization/jobs';
 import { downloadToFile, type ObjectStore } from '@diarization/storage';
-import { UnrecoverableError, WaitingError } from 'bullmq';
+import { DelayedError, UnrecoverableError, WaitingError } from 'bullmq';
 import { classifyError } from './job-errors';
 import { PARENT_GONE_REASON } from './parent-watch';
 import { throttledProgress } from './progress-reporter';
@@ -33,7 +33,11 @@ export interface DiarizeAttempt {
   opts: { attempts?: number };
   updateProgress(value: { stage: string; percent: number }): Promise<void>;
   moveToWait(token?: string): Promise<void>;
+  moveToDelayed(timestamp: number, token?: string): Promise<void>;
+  updateData(data: unknown): Promise<void>;
 }
+
+
 
 export interface ProcessDeps {
   records: JobRecordStore;
@@ -45,6 +49,9 @@ export interface ProcessDeps {
   logger: Logger;
   /** How often a running attempt re-reads its record to notice a cancel. */
   cancelPollMs?: number;
+  /** Storage outages: a job waits, tried again every storageRetryMs, for storageOutageLimitMs at most. */
+  storageRetryMs: number;
+  storageOutageLimitMs: number;
 }
 
 export type AttemptOutcome = 'succeeded' | 'canceled' | 'skipped';
@@ -89,6 +96,8 @@ export async function processDiarizeJob(
     const audioPath = join(workDir, `audio${data.extension}`);
     await deps.records.setProgress(data.jobId, 'downloading', 0);
     await downloadToFile(deps.store, data.audioKey, audioPath, combined);
+    // storage answers again: a later outage is counted from its own start
+    if (data.storageUnavailableSince !== undefined) await job.updateData({ ...data, storageUnavailableSince: undefined });
     const engine = await deps.engine();
     const report = throttledProgress(async (stage, percent) => {
       await deps.records.setProgress(data.jobId, stage, percent);
@@ -129,6 +138,17 @@ export async function processDiarizeJob(
       throw new WaitingError();
     }
     const { error: jobError, permanent } = classifyError(error);
+    if (jobError.code === 'STORAGE_UNAVAILABLE') {
+      // Not the job's fault: it waits for storage instead of using up its attempts.
+      const since = data.storageUnavailableSince ?? Date.now();
+      if (Date.now() - since < deps.storageOutageLimitMs) {
+        await job.updateData({ ...data, storageUnavailableSince: since });
+        await deps.records.markRetrying(data.jobId, jobError, 'waiting_for_storage');
+        await job.moveToDelayed(Date.now() + deps.storageRetryMs, token);
+        log.warn('storage is unreachable: the job waits for it without using an attempt', { error: jobError.message, since: new Date(since).toISOString() });
+        throw new DelayedError();
+      }
+    }
     const final = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (final) {
       const failed = await deps.records.markFailed(data.jobId, jobError);

@@ -47,6 +47,8 @@ function dependencies(): ProcessDeps {
     engine: () => sharedEngine(config),
     deleteAudioAfterSuccess: config.retention.deleteAudioAfterSuccess,
     logger,
+    storageRetryMs: config.worker.storageRetryMs,
+    storageOutageLimitMs: config.worker.storageOutageLimitMs,
   };
   return deps;
 }

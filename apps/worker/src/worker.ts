@@ -29,6 +29,8 @@ const MODEL_RETRY_MS = 15_000;
 const STORAGE_RETRY_MS = 5_000;
 const SWEEP_INTERVAL_MS = 60_000;
 const WEBHOOK_CONCURRENCY = 8;
+/** After the grace period, how long an orderly close may still take before connections are cut. */
+const CLOSE_MARGIN_MS = 5_000;
 
 export interface RunningWorker {
   readonly id: string;
@@ -102,8 +104,15 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
   void heartbeat();
   const heartbeatTimer = setInterval(() => void heartbeat(), config.worker.heartbeatSeconds * 1000);
 
+  const connections = [redis, subscriber];
+  const connection = () => {
+    const created = createRedis(config.redisUrl, { failFast: false, onError: onRedisError });
+    connections.push(created);
+    return created;
+  };
+
   const diarizeWorker = new Worker(DIARIZE_QUEUE, join(__dirname, 'processor.js'), {
-    connection: createRedis(config.redisUrl, { failFast: false, onError: onRedisError }),
+    connection: connection(),
     prefix: config.queuePrefix,
     concurrency: config.worker.concurrency,
     lockDuration: config.worker.lockDurationMs,
@@ -129,7 +138,7 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
       });
     },
     {
-      connection: createRedis(config.redisUrl, { failFast: false, onError: onRedisError }),
+      connection: connection(),
       prefix: config.queuePrefix,
       concurrency: WEBHOOK_CONCURRENCY,
       autorun: false,
@@ -139,7 +148,7 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
 
   // Jobs BullMQ fails on its own (stalled too often) never reach the processor's failure path.
   const diarizeEvents = new QueueEvents(DIARIZE_QUEUE, {
-    connection: createRedis(config.redisUrl, { failFast: false, onError: onRedisError }),
+    connection: connection(),
     prefix: config.queuePrefix,
   });
   diarizeEvents.on('error', onRedisError);
@@ -187,11 +196,7 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
     });
   })();
 
-  const close = async (): Promise<void> => {
-    stopping.abort();
-    clearInterval(heartbeatTimer);
-    clearInterval(sweepTimer);
-    log.info('shutting down: no new jobs; waiting for running ones', { grace_ms: config.worker.shutdownGraceMs });
+  const orderlyClose = async (): Promise<void> => {
     const grace = setTimeout(() => {
       log.warn('grace period over: handing running jobs back to the queue');
       diarizeWorker.cancelAllJobs(SHUTDOWN_REASON);
@@ -200,8 +205,27 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
     clearTimeout(grace);
     await removeHeartbeat(redis, keys, id).catch(() => undefined);
     await webhookQueue.close().catch(() => undefined);
-    subscriber.disconnect();
-    redis.disconnect();
+  };
+
+  const close = async (): Promise<void> => {
+    stopping.abort();
+    clearInterval(heartbeatTimer);
+    clearInterval(sweepTimer);
+    log.info('shutting down: no new jobs; waiting for running ones', { grace_ms: config.worker.shutdownGraceMs });
+    // With Redis unreachable BullMQ's close waits for it forever: the process must still stop.
+    let deadline: NodeJS.Timeout | undefined;
+    const inTime = await Promise.race([
+      orderlyClose().then(() => true),
+      new Promise<boolean>((resolve) => (deadline = setTimeout(() => resolve(false), config.worker.shutdownGraceMs + CLOSE_MARGIN_MS))),
+    ]);
+    clearTimeout(deadline);
+    if (!inTime) {
+      log.warn('could not stop in an orderly way (is Redis reachable?): closing the connections; running jobs come back once their locks expire');
+      diarizeWorker.cancelAllJobs(SHUTDOWN_REASON);
+      void diarizeWorker.close(true).catch(() => undefined);
+      void webhookWorker.close(true).catch(() => undefined);
+    }
+    for (const open of connections) open.disconnect();
     (store as { destroy?: () => void }).destroy?.();
     log.info('worker stopped');
   };

@@ -23,6 +23,37 @@ describe('loadConfig', () => {
     expect(config.worker.executionProvider).toBe('cpu');
   });
 
+  it('limits slow clients and sweeps orphans by default (headers 60 s, idle 60 s, whole request 1 h; grace 1 h, every 15 min)', () => {
+    const config = loadConfig({ DIARIZATION_TOKEN: 't' });
+    expect(config.requestLimits).toEqual({ headersTimeoutMs: 60_000, idleTimeoutMs: 60_000, requestTimeoutMs: 3_600_000 });
+    expect(config.retention).toMatchObject({ orphanGraceMs: 3_600_000, orphanSweepIntervalMs: 900_000 });
+    const short = loadConfig({
+      DIARIZATION_TOKEN: 't',
+      REQUEST_HEADERS_TIMEOUT_SECONDS: '0.5',
+      REQUEST_IDLE_TIMEOUT_SECONDS: '1',
+      REQUEST_TIMEOUT_SECONDS: '3',
+      ORPHAN_GRACE_SECONDS: '2',
+      ORPHAN_SWEEP_INTERVAL_SECONDS: '0',
+    });
+    expect(short.requestLimits).toEqual({ headersTimeoutMs: 500, idleTimeoutMs: 1000, requestTimeoutMs: 3000 });
+    expect(short.retention).toMatchObject({ orphanGraceMs: 2000, orphanSweepIntervalMs: 0 });
+  });
+
+  it('refuses request limits and an orphan grace that contradict each other', () => {
+    expect(problemsOf({ DIARIZATION_TOKEN: 't', REQUEST_IDLE_TIMEOUT_SECONDS: '0', REQUEST_TIMEOUT_SECONDS: 'forever' })).toEqual([
+      'REQUEST_IDLE_TIMEOUT_SECONDS: must be greater than 0 (got "0")',
+      'REQUEST_TIMEOUT_SECONDS: must be a positive number (got "forever")',
+    ]);
+    expect(problemsOf({ DIARIZATION_TOKEN: 't', REQUEST_HEADERS_TIMEOUT_SECONDS: '120', REQUEST_TIMEOUT_SECONDS: '60', REQUEST_IDLE_TIMEOUT_SECONDS: '30' })).toEqual([
+      'REQUEST_HEADERS_TIMEOUT_SECONDS: must not be larger than REQUEST_TIMEOUT_SECONDS',
+    ]);
+    // A paused upload must not look abandoned to the orphan sweep.
+    expect(problemsOf({ DIARIZATION_TOKEN: 't', ORPHAN_GRACE_SECONDS: '60' })).toEqual(['ORPHAN_GRACE_SECONDS: must be larger than REQUEST_IDLE_TIMEOUT_SECONDS']);
+    expect(problemsOf({ DIARIZATION_TOKEN: 't', ORPHAN_SWEEP_INTERVAL_SECONDS: '-1' })).toEqual([
+      'ORPHAN_SWEEP_INTERVAL_SECONDS: must be a number of seconds (0 turns the orphan sweep off) (got "-1")',
+    ]);
+  });
+
   it('splits a comma-separated token list and ignores blanks', () => {
     expect(loadConfig({ DIARIZATION_TOKEN: ' a1 , b2,, ' }, 'api').tokens).toEqual(['a1', 'b2']);
   });

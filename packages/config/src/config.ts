@@ -43,6 +43,15 @@ export interface ServiceConfig {
   audioUrlTimeoutMs: number;
   allowPrivateUrls: boolean;
   syncTimeoutMs: number;
+  /** Limits on receiving a request: slow or stalled clients get 408 and their upload is discarded. */
+  requestLimits: {
+    /** Time to receive the request line and headers. */
+    headersTimeoutMs: number;
+    /** Longest time without a byte of the body while the request is incomplete. */
+    idleTimeoutMs: number;
+    /** Time to receive the whole request, body included. */
+    requestTimeoutMs: number;
+  };
   worker: {
     concurrency: number;
     executionProvider: ExecutionProvider;
@@ -55,10 +64,17 @@ export interface ServiceConfig {
     maxStalledCount: number;
     heartbeatSeconds: number;
     shutdownGraceMs: number;
+    /** Storage outages: a job waits, tried again every storageRetryMs, for storageOutageLimitMs at most. */
+    storageRetryMs: number;
+    storageOutageLimitMs: number;
   };
   retention: {
     jobTtlSeconds: number;
     deleteAudioAfterSuccess: boolean;
+    /** Leftovers (objects without a job record, temp folders, partial files) older than this are orphans. */
+    orphanGraceMs: number;
+    /** How often the API looks for orphans (also once at start); 0: never. */
+    orphanSweepIntervalMs: number;
   };
   logLevel: LogLevel;
 }
@@ -106,6 +122,13 @@ function crossChecks(raw: RawEnv, role: ServiceRole): string[] {
   if (raw.S3_ENDPOINT !== undefined && (raw.S3_ACCESS_KEY_ID === undefined) !== (raw.S3_SECRET_ACCESS_KEY === undefined)) {
     const missing = raw.S3_ACCESS_KEY_ID === undefined ? 'S3_ACCESS_KEY_ID' : 'S3_SECRET_ACCESS_KEY';
     problems.push(`${missing}: required when the other S3 key variable is set`);
+  }
+  if (raw.REQUEST_HEADERS_TIMEOUT_SECONDS > raw.REQUEST_TIMEOUT_SECONDS) {
+    problems.push('REQUEST_HEADERS_TIMEOUT_SECONDS: must not be larger than REQUEST_TIMEOUT_SECONDS');
+  }
+  if (raw.ORPHAN_SWEEP_INTERVAL_SECONDS > 0 && raw.ORPHAN_GRACE_SECONDS <= raw.REQUEST_IDLE_TIMEOUT_SECONDS) {
+    // An upload may pause that long: its temp folder must not look abandoned meanwhile.
+    problems.push('ORPHAN_GRACE_SECONDS: must be larger than REQUEST_IDLE_TIMEOUT_SECONDS');
   }
   return problems;
 }
@@ -158,6 +181,11 @@ export function loadConfig(env: Env = process.env, role: ServiceRole = 'all', cw
     audioUrlTimeoutMs: Math.round(raw.AUDIO_URL_TIMEOUT_SECONDS * 1000),
     allowPrivateUrls: raw.ALLOW_PRIVATE_URLS,
     syncTimeoutMs: Math.round(raw.SYNC_TIMEOUT_SECONDS * 1000),
+    requestLimits: {
+      headersTimeoutMs: Math.round(raw.REQUEST_HEADERS_TIMEOUT_SECONDS * 1000),
+      idleTimeoutMs: Math.round(raw.REQUEST_IDLE_TIMEOUT_SECONDS * 1000),
+      requestTimeoutMs: Math.round(raw.REQUEST_TIMEOUT_SECONDS * 1000),
+    },
     worker: {
       concurrency: raw.WORKER_CONCURRENCY,
       executionProvider: raw.EXECUTION_PROVIDER,
@@ -170,10 +198,14 @@ export function loadConfig(env: Env = process.env, role: ServiceRole = 'all', cw
       maxStalledCount: raw.WORKER_MAX_STALLED_COUNT,
       heartbeatSeconds: raw.WORKER_HEARTBEAT_SECONDS,
       shutdownGraceMs: Math.round(raw.SHUTDOWN_GRACE_SECONDS * 1000),
+      storageRetryMs: Math.round(raw.STORAGE_RETRY_SECONDS * 1000),
+      storageOutageLimitMs: Math.round(raw.STORAGE_OUTAGE_LIMIT_SECONDS * 1000),
     },
     retention: {
       jobTtlSeconds: raw.JOB_TTL_SECONDS,
       deleteAudioAfterSuccess: raw.DELETE_AUDIO_AFTER_SUCCESS,
+      orphanGraceMs: Math.round(raw.ORPHAN_GRACE_SECONDS * 1000),
+      orphanSweepIntervalMs: Math.round(raw.ORPHAN_SWEEP_INTERVAL_SECONDS * 1000),
     },
     logLevel: raw.LOG_LEVEL,
   };

@@ -97,6 +97,10 @@ export const envSchema = z.object({
   AUDIO_URL_TIMEOUT_SECONDS: positiveNumber().default(120),
   ALLOW_PRIVATE_URLS: booleanFlag.default(false),
   SYNC_TIMEOUT_SECONDS: positiveNumber().default(270),
+  // Slow or stalled clients: time to send the headers, longest pause in the body, whole request.
+  REQUEST_HEADERS_TIMEOUT_SECONDS: positiveNumber().default(60),
+  REQUEST_IDLE_TIMEOUT_SECONDS: positiveNumber().default(60),
+  REQUEST_TIMEOUT_SECONDS: positiveNumber().default(3600),
   WORKER_CONCURRENCY: integer(1, 64).default(1),
   EXECUTION_PROVIDER: z
     .enum(['cpu', 'cuda'], { message: 'must be "cpu" or "cuda"' })
@@ -107,11 +111,26 @@ export const envSchema = z.object({
   JOB_BACKOFF_SECONDS: positiveNumber().default(10),
   JOB_TTL_SECONDS: integer(60).default(7 * 24 * 3600),
   DELETE_AUDIO_AFTER_SUCCESS: booleanFlag.default(true),
-  WORKER_LOCK_DURATION_MS: integer(1000).default(30_000),
-  WORKER_STALLED_INTERVAL_MS: integer(500).default(30_000),
+  // Leftovers of killed processes (objects without a job record, temp folders, partial files)
+  // untouched for this long are deleted, at start and every ORPHAN_SWEEP_INTERVAL_SECONDS (0: never).
+  ORPHAN_GRACE_SECONDS: positiveNumber().default(3600),
+  ORPHAN_SWEEP_INTERVAL_SECONDS: z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, { message: 'must be a number of seconds (0 turns the orphan sweep off)' })
+    .transform(Number)
+    .default(900),
+  // A dead worker's job is back in the queue at most lock + 2 intervals (20 s) after it died
+  // (BullMQ marks a job on one check and moves it on the next); the lock is renewed every
+  // lock/2 by the worker's main process, which never runs the engine.
+  WORKER_LOCK_DURATION_MS: integer(1000).default(10_000),
+  WORKER_STALLED_INTERVAL_MS: integer(500).default(5_000),
   WORKER_MAX_STALLED_COUNT: integer(0, 100).default(2),
   WORKER_HEARTBEAT_SECONDS: integer(1, 3600).default(10),
   SHUTDOWN_GRACE_SECONDS: positiveNumber().default(25),
+  // While storage is unreachable jobs wait (no attempt used), tried again this often, this long at most.
+  STORAGE_RETRY_SECONDS: positiveNumber().default(15),
+  STORAGE_OUTAGE_LIMIT_SECONDS: positiveNumber().default(1800),
   /** Read by the engine itself (upload check and worker); validated here with the rest. */
   FFMPEG_PATH: z.string().trim().min(1).optional(),
   LOG_LEVEL: z

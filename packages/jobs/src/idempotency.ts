@@ -26,11 +26,18 @@ else redis.call('DEL', KEYS[1]) end
 return 1
 `;
 
+/** Replaces a finished job's id (ARGV[1]) with this submission's pending marker (ARGV[2]); 1 when done. */
+const TAKE_OVER_SCRIPT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1
+`;
+
 export type IdempotencyOutcome =
   /** This submission owns the key: complete() once its job is queued, release() if it fails. */
   | { state: 'claimed'; claim: IdempotencyClaim }
-  /** An earlier submission with this key created the job. */
-  | { state: 'done'; jobId: string }
+  /** An earlier submission with this key created the job; `fingerprint` is that request's, when recorded. */
+  | { state: 'done'; jobId: string; fingerprint?: string }
   /** An earlier submission with this key is still running; its job does not exist yet. */
   | { state: 'pending' };
 
@@ -48,10 +55,13 @@ export class IdempotencyClaim {
     this.renewal.unref();
   }
 
-  /** The job exists: later submissions with the key get it, for `ttlSeconds`. */
-  async complete(ttlSeconds: number): Promise<void> {
+  /**
+   * The job exists: later submissions with the key get it, for `ttlSeconds`, when their request
+   * has the same `fingerprint` (see the API's requestFingerprint).
+   */
+  async complete(ttlSeconds: number, fingerprint?: string): Promise<void> {
     clearInterval(this.renewal);
-    await this.ifOurs('set', ttlSeconds);
+    await this.ifOurs('set', ttlSeconds, fingerprint === undefined ? this.jobId : `${this.jobId} ${fingerprint}`);
   }
 
   /** The submission failed: the key is free for a retry. */
@@ -60,15 +70,32 @@ export class IdempotencyClaim {
     await this.ifOurs('del', 0);
   }
 
-  private async ifOurs(action: 'expire' | 'set' | 'del', ttlSeconds: number): Promise<void> {
-    await this.redis.eval(IF_OURS_SCRIPT, 1, this.key, this.marker, action, String(ttlSeconds), this.jobId);
+  private async ifOurs(action: 'expire' | 'set' | 'del', ttlSeconds: number, value = this.jobId): Promise<void> {
+    await this.redis.eval(IF_OURS_SCRIPT, 1, this.key, this.marker, action, String(ttlSeconds), value);
   }
 }
 
-/** Claims `key` for the submission that will create `jobId`, atomically. */
-export async function claimIdempotencyKey(redis: Redis, key: string, jobId: string): Promise<IdempotencyOutcome> {
-  const current = (await redis.eval(CLAIM_SCRIPT, 1, key, `${PENDING_PREFIX}${jobId}`, String(PENDING_TTL_SECONDS))) as string | null;
-  if (current === null) return { state: 'claimed', claim: new IdempotencyClaim(redis, key, jobId) };
-  if (current.startsWith(PENDING_PREFIX)) return { state: 'pending' };
-  return { state: 'done', jobId: current };
+/**
+ * Claims `key` for the submission that will create `jobId`, atomically. A key whose job no longer
+ * exists (`jobExists` says so: deleted, or expired) is taken over, so that a replay never names a
+ * job that GET answers 404 for.
+ */
+export async function claimIdempotencyKey(
+  redis: Redis,
+  key: string,
+  jobId: string,
+  jobExists: (id: string) => Promise<boolean>,
+): Promise<IdempotencyOutcome> {
+  const marker = `${PENDING_PREFIX}${jobId}`;
+  for (;;) {
+    const current = (await redis.eval(CLAIM_SCRIPT, 1, key, marker, String(PENDING_TTL_SECONDS))) as string | null;
+    if (current === null) return { state: 'claimed', claim: new IdempotencyClaim(redis, key, jobId) };
+    if (current.startsWith(PENDING_PREFIX)) return { state: 'pending' };
+    const [earlierJob, fingerprint] = current.split(' ');
+    if (await jobExists(earlierJob)) return { state: 'done', jobId: earlierJob, ...(fingerprint ? { fingerprint } : {}) };
+    if ((await redis.eval(TAKE_OVER_SCRIPT, 1, key, current, marker, String(PENDING_TTL_SECONDS))) === 1) {
+      return { state: 'claimed', claim: new IdempotencyClaim(redis, key, jobId) };
+    }
+    // another submission took it over meanwhile: look again
+  }
 }

@@ -1,77 +1,87 @@
-import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
-/** IPv4 ranges that are not the public internet (RFC 6890 special-purpose and friends). */
-const PRIVATE_V4: [string, number][] = [
-  ['0.0.0.0', 8], // "this network"
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10], // carrier-grade NAT
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16], // link-local, cloud metadata (169.254.169.254)
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.88.99.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved, broadcast
-];
+/**
+ * Address classification with ipaddr.js's special-purpose ranges (IANA's IPv4 and IPv6
+ * special-purpose registries) rather than hand-kept tables.
+ */
 
-/** IPv6 ranges that are not the public internet. Embedded IPv4 forms are checked separately. */
-const PRIVATE_V6: [string, number][] = [
-  ['::', 128], // unspecified
-  ['::1', 128], // loopback
-  ['100::', 64], // discard
-  ['2001:db8::', 32], // documentation
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['fec0::', 10], // site-local (deprecated)
-  ['ff00::', 8], // multicast
-  ['64:ff9b:1::', 48], // local-use NAT64
-];
+/**
+ * IPv4 ranges (ipaddr.js names) that are the public internet: everything else ("this network",
+ * private, carrier-grade NAT, loopback, link-local with cloud metadata, documentation,
+ * benchmarking, multicast, reserved, broadcast) is refused. AS112 and AMT are global anycast.
+ */
+const PUBLIC_V4_RANGES = new Set(['unicast', 'as112', 'amt']);
 
-const v4List = new BlockList();
-for (const [address, prefix] of PRIVATE_V4) v4List.addSubnet(address, prefix, 'ipv4');
-const v6List = new BlockList();
-for (const [address, prefix] of PRIVATE_V6) v6List.addSubnet(address, prefix, 'ipv6');
+/**
+ * IPv6 ranges that are the public internet on their own. The forms that carry an IPv4 address
+ * (mapped, translated, NAT64, 6to4, Teredo) are judged by that address instead; every other
+ * special-purpose range (unspecified, loopback, unique local, link-local, site-local, multicast,
+ * discard, documentation, benchmarking, ORCHID, SRv6, the rest of 2001::/23...) is refused.
+ */
+const PUBLIC_V6_RANGES = new Set(['unicast', 'amt', 'as112v6']);
+
+function parseV6(address: string): ipaddr.IPv6 {
+  return ipaddr.IPv6.parse(address);
+}
 
 /** The eight 16-bit groups of an IPv6 address (zone id dropped, dotted tail converted). */
 export function ipv6Groups(address: string): number[] {
-  let text = address.split('%')[0].toLowerCase();
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (dotted) {
-    const [a, b, c, d] = dotted[1].split('.').map(Number);
-    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
-  const headGroups = head === '' ? [] : head.split(':');
-  const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
-  const zeros = tail === undefined ? 0 : 8 - headGroups.length - tailGroups.length;
-  return [...headGroups, ...Array<string>(zeros).fill('0'), ...tailGroups].map((group) => parseInt(group, 16));
+  return [...parseV6(address.split('%')[0]).parts];
 }
 
 function v4FromGroups(high: number, low: number): string {
   return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
 }
 
-/** The IPv4 address an IPv6 address carries (mapped, compatible, NAT64, 6to4), if any. */
-export function embeddedIPv4(address: string): string | undefined {
-  const g = ipv6Groups(address);
+/**
+ * Every IPv4 address an IPv6 address carries: IPv4-mapped (::ffff:a.b.c.d), IPv4-translated
+ * (::ffff:0:a.b.c.d), NAT64 with the well-known prefix (64:ff9b::a.b.c.d), 6to4
+ * (2002:AABB:CCDD::), Teredo (server, then the client's address, stored inverted), and the
+ * deprecated IPv4-compatible form (::a.b.c.d). Empty for other addresses.
+ */
+export function embeddedIPv4Addresses(address: string): string[] {
+  const bare = address.split('%')[0];
+  if (!ipaddr.IPv6.isValid(bare)) return [];
+  const ip = parseV6(bare);
+  const g = ip.parts;
   const zeroUpTo = (n: number): boolean => g.slice(0, n).every((group) => group === 0);
-  if (zeroUpTo(5) && g[5] === 0xffff) return v4FromGroups(g[6], g[7]); // ::ffff:a.b.c.d
-  if (zeroUpTo(6) && (g[6] !== 0 || g[7] > 1)) return v4FromGroups(g[6], g[7]); // ::a.b.c.d (deprecated)
-  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((group) => group === 0)) return v4FromGroups(g[6], g[7]);
-  if (g[0] === 0x2002) return v4FromGroups(g[1], g[2]); // 6to4
-  return undefined;
+  switch (ip.range() as string) {
+    case 'ipv4Mapped':
+      return [ip.toIPv4Address().toString()];
+    case 'rfc6145': // ::ffff:0:a.b.c.d
+      return [v4FromGroups(g[6], g[7])];
+    case 'rfc6052': // only the well-known /96 embeds an address; 64:ff9b:1::/48 is local use
+      return g[1] === 0xff9b && g[2] === 0 ? [v4FromGroups(g[6], g[7])] : [];
+    case '6to4':
+      return [v4FromGroups(g[1], g[2])];
+    case 'teredo': // 2001:0:server:server:flags:port:~client:~client
+      return [v4FromGroups(g[6] ^ 0xffff, g[7] ^ 0xffff), v4FromGroups(g[2], g[3])];
+    default:
+      // ::a.b.c.d, which ipaddr.js does not name (:: and ::1 are unspecified and loopback).
+      if (zeroUpTo(6) && (g[6] !== 0 || g[7] > 1)) return [v4FromGroups(g[6], g[7])];
+      return [];
+  }
+}
+
+/** The IPv4 address an IPv6 address carries (mapped, translated, NAT64, 6to4, Teredo client), if any. */
+export function embeddedIPv4(address: string): string | undefined {
+  return embeddedIPv4Addresses(address)[0];
+}
+
+function isPrivateV4(address: string): boolean {
+  return !PUBLIC_V4_RANGES.has(ipaddr.IPv4.parse(address).range());
 }
 
 /** True for loopback, private, link-local, multicast and other non-public addresses. */
 export function isPrivateAddress(address: string): boolean {
-  if (isIPv4(address)) return v4List.check(address, 'ipv4');
-  if (!isIPv6(address.split('%')[0])) return true; // not an IP at all: refuse rather than guess
-  const v4 = embeddedIPv4(address);
-  if (v4 !== undefined && v4List.check(v4, 'ipv4')) return true;
-  return v6List.check(address.split('%')[0], 'ipv6');
+  // node:net's strict syntax first: ipaddr.js also takes forms such as "127.1" or "0x7f.1".
+  if (isIPv4(address)) return isPrivateV4(address);
+  const bare = address.split('%')[0];
+  // not an IP at all (or one ipaddr.js cannot read): refuse rather than guess
+  if (!isIPv6(bare) || !ipaddr.IPv6.isValid(bare)) return true;
+  // The forms that carry an IPv4 address reach it: they are as private as it is.
+  const embedded = embeddedIPv4Addresses(bare);
+  if (embedded.length > 0) return embedded.some(isPrivateV4);
+  return !PUBLIC_V6_RANGES.has(parseV6(bare).range());
 }

@@ -244,16 +244,21 @@ export class JobRecordStore {
     return result.changed;
   }
 
-  /** A failed attempt that BullMQ will retry. */
-  markRetrying(jobId: string, error: JobError): Promise<TransitionResult> {
+  /**
+   * A failed attempt that BullMQ will retry (`waiting_to_retry`), or that waits, without using an
+   * attempt, for a dependency to come back (`waiting_for_storage`).
+   */
+  markRetrying(jobId: string, error: JobError, stage: 'waiting_to_retry' | 'waiting_for_storage' = 'waiting_to_retry'): Promise<TransitionResult> {
     return this.transition(
       jobId,
       ['processing', 'queued'],
       'queued',
       [
-        ['stage', 'waiting_to_retry'],
+        ['stage', stage],
         ['percent', '0'],
         ['last_error', JSON.stringify(error)],
+        // a try that found storage down was not an attempt at the job
+        ...(stage === 'waiting_for_storage' ? [['+attempts', '-1'] as [string, string]] : []),
       ],
       false,
     );

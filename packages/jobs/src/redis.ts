@@ -1,3 +1,4 @@
+import { isStorageUnavailable } from '@diarization/storage';
 import { Redis } from 'ioredis';
 
 export interface RedisConnectionOptions {
@@ -57,13 +58,30 @@ export function coalesce(task: () => Promise<void>): () => Promise<void> {
   };
 }
 
-/** True for errors that mean "Redis is not reachable right now". */
+/** Messages of the errors ioredis and BullMQ reject commands with while Redis is unreachable. */
+const REDIS_DOWN_MESSAGES =
+  /^(Connection is closed|Stream isn't writeable and enableOfflineQueue options is false|Command timed out|Ready check failed|Socket timeout\. Expecting data|Reached the max retries per request limit|Redis did not become ready within|BullMQ: cluster reconnect timed out)/;
+/** Errors of the server itself that mean "not serving right now" (loading its data, failing over). */
+const REDIS_REPLY_CODES = /^(LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN)\b/;
+/** Socket errors ioredis emits (and BullMQ passes on while it waits for the connection). */
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * True for errors that mean "Redis is not reachable right now": the errors of ioredis and
+ * BullMQ (by class and by their own messages), and bare socket errors, which only the Redis
+ * client lets through unwrapped. Storage errors are never Redis's, even when their message
+ * says ECONNREFUSED (the S3 client's refused connection inside a StorageUnavailableError).
+ */
 export function isRedisUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const text = `${error.name} ${error.message}`;
-  return /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|MaxRetriesPerRequestError|Reached the max retries|connect ETIMEDOUT|Connection timeout|enableOfflineQueue|LOADING|CLUSTERDOWN|getaddrinfo/i.test(
-    text,
-  );
+  // (`as unknown`: a StorageUnavailableError has the shape of any Error, so the guard must not narrow `error`)
+  if (isStorageUnavailable(error as unknown)) return false;
+  if (error.name === 'MaxRetriesPerRequestError' || error.name === 'ConnectionClosedError' || error.name === 'ClusterAllFailedError') return true;
+  if (error.name === 'ReplyError') return REDIS_REPLY_CODES.test(error.message);
+  if (REDIS_DOWN_MESSAGES.test(error.message)) return true;
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  // a socket error of ours names its syscall; a client that went away mid-request ('aborted', ECONNRESET) names none
+  return code !== undefined && SOCKET_CODES.has(code) && syscall !== undefined && ['connect', 'getaddrinfo', 'read', 'write'].includes(syscall);
 }
 
 /** Resolves once the connection is ready, or rejects after `timeoutMs`. */

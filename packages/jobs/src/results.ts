@@ -1,7 +1,34 @@
+import { basename } from 'node:path';
 import { toRttm as segmentsToRttm, type DiarizationResult } from '@diarization/engine/io';
+import { findModel, loadManifest, type Manifest } from '@diarization/models';
 import { ObjectNotFoundError, readText, type ObjectStore } from '@diarization/storage';
 import { z } from 'zod';
 import type { ResultSummary } from './schemas';
+
+/** Hex digits of a model's sha256 that results show: enough to tell model files apart. */
+export const MODEL_SHA256_DIGITS = 12;
+
+/**
+ * Replaces absolute paths in a message with their last part ("model x (/srv/models/plda.npz)
+ * is not installed" -> "(plda.npz)"): results and webhooks leave the server, its layout must not.
+ */
+export function withoutPaths(text: string): string {
+  return text.replace(/(^|[\s("'=])(?:\/[^\s/()"',;]+)+\/?/g, (match: string, before: string) => {
+    const parts = match.slice(before.length).split('/').filter((part) => part !== '');
+    return `${before}${parts[parts.length - 1] ?? ''}`;
+  });
+}
+
+/**
+ * How results name a model: its manifest id and the start of its sha256, never the file's path.
+ * `sha256` is null for a file that is not in the manifest (a user's own ONNX file); results
+ * stored before models had checksums here read as null too (their `file` is dropped).
+ */
+const modelRefSchema = z.object({
+  id: z.string().transform(withoutPaths),
+  sha256: z.string().nullable().default(null),
+});
+export type ModelRef = z.output<typeof modelRefSchema>;
 
 /** The stored result document (results/<id>.json), as GET /jobs/:id/result returns it. */
 export const storedResultSchema = z.object({
@@ -11,15 +38,38 @@ export const storedResultSchema = z.object({
   segments: z.array(z.object({ speaker: z.string(), start: z.number(), end: z.number() })),
   speakers: z.array(z.object({ speaker: z.string(), seconds: z.number() })),
   recipe: z.string(),
-  models: z.object({
-    segmentation: z.object({ id: z.string(), file: z.string() }),
-    embedding: z.object({ id: z.string(), file: z.string() }),
-  }),
-  notices: z.array(z.string()),
+  models: z.object({ segmentation: modelRefSchema, embedding: modelRefSchema }),
+  notices: z.array(z.string().transform(withoutPaths)),
 });
 export type StoredResult = z.output<typeof storedResultSchema>;
 
-export function toStoredResult(jobId: string, result: DiarizationResult): StoredResult {
+let defaultManifest: Manifest | null | undefined;
+
+/** models/manifest.json, read once; null when it cannot be read (results then show no sha256). */
+function installedManifest(): Manifest | null {
+  if (defaultManifest === undefined) {
+    try {
+      defaultManifest = loadManifest();
+    } catch {
+      defaultManifest = null;
+    }
+  }
+  return defaultManifest;
+}
+
+/** The engine's model info ({id, file: absolute path}) as results show it. */
+export function toModelRef(model: DiarizationResult['models']['segmentation'], manifest: Manifest | null = installedManifest()): ModelRef {
+  // The manifest's checksum only for the manifest's file: a user's file of the same name has its own.
+  const entry = manifest === null ? undefined : findModel(manifest, model.id);
+  const checked = entry !== undefined && basename(model.file) === entry.file;
+  return {
+    id: withoutPaths(model.id),
+    sha256: checked ? entry.sha256.slice(0, MODEL_SHA256_DIGITS) : null,
+  };
+}
+
+/** The result document the worker stores: the engine's result without timings, paths or file names. */
+export function toStoredResult(jobId: string, result: DiarizationResult, manifest: Manifest | null = installedManifest()): StoredResult {
   return {
     id: jobId,
     duration: result.duration,
@@ -27,8 +77,8 @@ export function toStoredResult(jobId: string, result: DiarizationResult): Stored
     segments: result.segments.map(({ speaker, start, end }) => ({ speaker, start, end })),
     speakers: result.speakers.map(({ speaker, seconds }) => ({ speaker, seconds })),
     recipe: result.recipe,
-    models: result.models,
-    notices: result.notices,
+    models: { segmentation: toModelRef(result.models.segmentation, manifest), embedding: toModelRef(result.models.embedding, manifest) },
+    notices: result.notices.map(withoutPaths),
   };
 }
 

@@ -97,6 +97,8 @@ export const diarizeJobDataSchema = z.object({
   /** File name extension of the original upload (".m4a"), kept for the temp copy. */
   extension: z.string().max(16),
   options: engineOptionsSchema,
+  /** Epoch ms when attempts of this job first found storage unreachable (the job waits meanwhile). */
+  storageUnavailableSince: z.number().optional(),
 });
 export type DiarizeJobData = z.output<typeof diarizeJobDataSchema>;
 

@@ -44,6 +44,45 @@ describe('isPrivateAddress', () => {
     expect(isPrivateAddress('localhost')).toBe(true);
   });
 
+  // IPv4-translated (::ffff:0:a.b.c.d, RFC 6145/7915), NAT64 (RFC 6052), 6to4 (RFC 3056) and
+  // Teredo (RFC 4380) forms reach the IPv4 address they carry: classified by that address.
+  it.each([
+    '::ffff:0:127.0.0.1',
+    '::ffff:0:7f00:1',
+    '::ffff:0:10.1.2.3',
+    '::ffff:0:169.254.169.254',
+    '::ffff:0:192.168.0.1',
+    '::ffff:0:0.0.0.0',
+    '64:ff9b::127.0.0.1',
+    '64:ff9b::10.0.0.1',
+    '64:ff9b:1::808:808', // local-use NAT64 (RFC 8215): a private translator
+    '2002:a00:1::', // 6to4 of 10.0.0.1
+    '2002:a9fe:a9fe::1', // 6to4 of 169.254.169.254
+    '2001:0:4136:e378:8000:63bf:80ff:fffe', // Teredo, client 127.0.0.1 (stored inverted)
+    '2001:0:a00:1:8000:63bf:f7f7:f7f7', // Teredo, server 10.0.0.1
+    '::127.0.0.1', // IPv4-compatible (deprecated)
+    '2001:db8::1',
+    '3fff::1', // documentation (RFC 9637)
+    '100::1',
+    'fec0::1',
+  ])('refuses the embedded or special-purpose IPv6 form %s', (address) => {
+    expect(isPrivateAddress(address)).toBe(true);
+  });
+
+  it.each(['::ffff:0:8.8.8.8', '64:ff9b::8.8.8.8', '64:ff9b::5db8:d822', '2002:808:808::1', '2001:0:4136:e378:8000:63bf:f7f7:f7f7'])(
+    'allows the embedded IPv6 form %s of a public IPv4 address',
+    (address) => {
+      expect(isPrivateAddress(address)).toBe(false);
+    },
+  );
+
+  it('finds the IPv4 address inside translated, 6to4 and Teredo forms', () => {
+    expect(embeddedIPv4('::ffff:0:127.0.0.1')).toBe('127.0.0.1');
+    expect(embeddedIPv4('::ffff:0:a01:203')).toBe('10.1.2.3');
+    expect(embeddedIPv4('2002:a00:1::')).toBe('10.0.0.1');
+    expect(embeddedIPv4('2001:0:4136:e378:8000:63bf:80ff:fffe')).toBe('127.0.0.1');
+  });
+
   it('finds the IPv4 address inside mapped and translated IPv6 forms', () => {
     expect(embeddedIPv4('::ffff:127.0.0.1')).toBe('127.0.0.1');
     expect(embeddedIPv4('::ffff:7f00:1')).toBe('127.0.0.1');
@@ -62,6 +101,9 @@ describe('assertPublicUrl', () => {
     'http://[::1]/hook',
     'http://[fc00::1]/hook',
     'http://[::ffff:127.0.0.1]/hook',
+    'http://[::ffff:0:127.0.0.1]/hook',
+    'http://[::ffff:0:a9fe:a9fe]/latest/meta-data/',
+    'http://[64:ff9b::10.0.0.8]/hook',
     'http://localhost:9999/hook', // a hostname that resolves to loopback
   ])('refuses %s with a message naming the fix', async (url) => {
     await expect(check(url)).rejects.toThrow(UnsafeUrlError);
@@ -116,6 +158,10 @@ describe('guardedRequest', () => {
 
   it('refuses a loopback literal at connect time', async () => {
     await expect(body(`http://127.0.0.1:${port}/x`, false)).rejects.toThrow(UnsafeUrlError);
+  });
+
+  it('refuses an IPv4-translated loopback literal at connect time', async () => {
+    await expect(body(`http://[::ffff:0:127.0.0.1]:${port}/x`, false)).rejects.toThrow(/private, loopback or link-local address: ::ffff:0:7f00:1;/);
   });
 
   it('refuses a hostname whose DNS answer is loopback at connect time', async () => {

@@ -84,10 +84,12 @@ describe('deliverWebhook', () => {
     const state = await deliverWebhook({ data: { jobId: 'ok' }, attemptsMade: 0, opts: { attempts: 3 } }, deps);
     expect(state).toMatchObject({ status: 'delivered', attempts: 1, last_status_code: 200 });
     const last = received[received.length - 1];
-    const payload = JSON.parse(last.body) as { id: string; status: string; result: { segments: unknown[] } };
+    const payload = JSON.parse(last.body) as { id: string; status: string; result: { segments: unknown[]; models: unknown } };
     expect(payload.id).toBe('ok');
     expect(payload.status).toBe('succeeded');
     expect(payload.result.segments).toEqual([{ speaker: 'SPEAKER_00', start: 0, end: 5 }]);
+    // A result stored with model files (older workers) is sent without them.
+    expect(payload.result.models).toEqual({ segmentation: { id: 's', sha256: null }, embedding: { id: 'e', sha256: null } });
 
     const key = Buffer.from(SECRET.slice(6), 'base64');
     const signed = `${String(last.headers['webhook-id'])}.${String(last.headers['webhook-timestamp'])}.${last.body}`;
@@ -113,6 +115,21 @@ describe('deliverWebhook', () => {
     });
     const body = JSON.parse(received[received.length - 1].body) as Record<string, unknown>;
     expect(body).toEqual({ id: 'down', status: 'failed', error: { code: 'AUDIO_DECODE_FAILED', message: 'not audio' } });
+  });
+
+  it('gives up at once when the receiver answers 410 Gone, and says so in the delivery state', async () => {
+    await deps.records.create({ id: 'gone', owner: 'o', filename: null, audioKey: 'audio/gone/original', options: { exclusive: false }, webhookUrl: receiverUrl });
+    await deps.records.markFailed('gone', { code: 'AUDIO_EMPTY', message: 'the audio is empty' });
+    nextStatus = 410;
+    const before = received.length;
+    const thrown = await deliverWebhook({ data: { jobId: 'gone' }, attemptsMade: 0, opts: { attempts: 5 } }, deps).catch((error: unknown) => error);
+    expect(thrown).toMatchObject({ name: 'UnrecoverableError' });
+    expect((thrown as Error).message).toMatch(/HTTP 410 Gone/);
+    expect(received.length).toBe(before + 1);
+    expect(received[received.length - 1].body).toContain('"id":"gone"');
+    const state = (await deps.records.get('gone'))?.webhook;
+    expect(state).toMatchObject({ status: 'failed', attempts: 1, last_status_code: 410, delivered_at: null });
+    expect(state?.last_error).toMatch(/^the receiver answered HTTP 410 Gone: receiver is down; .*not retried/);
   });
 
   it('gives up at once on a private destination when private URLs are not allowed', async () => {

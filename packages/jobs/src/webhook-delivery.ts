@@ -90,7 +90,14 @@ export async function deliverWebhook(attempt: WebhookAttempt, deps: WebhookDeliv
         deps.logger.info('webhook delivered', { job_id: record.id, status_code: response.status, attempt: attemptNumber });
         return delivered;
       }
-      failure = `the receiver answered HTTP ${response.status}${snippet ? `: ${snippet.trim().slice(0, 200)}` : ''}`;
+      const detail = snippet.trim() ? `: ${snippet.trim().slice(0, 200)}` : '';
+      if (response.status === 410) {
+        // 410 Gone: the endpoint says it no longer exists; retrying cannot help.
+        failure = `the receiver answered HTTP 410 Gone${detail}; the endpoint is gone, so the delivery is not retried`;
+        permanent = true;
+      } else {
+        failure = `the receiver answered HTTP ${response.status}${detail}`;
+      }
     } catch (error) {
       failure = describe(error);
       permanent = error instanceof UnsafeUrlError || error instanceof ObjectNotFoundError;

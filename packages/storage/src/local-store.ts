@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, constants, mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { access, constants, mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,8 +12,11 @@ import {
   type ObjectInfo,
   type ObjectStore,
   type PutOptions,
+  type StaleUploadCutoff,
+  type StoredObject,
 } from './object-store';
 
+/** Unfinished writes; a process killed mid-write leaves its file here (see removeStaleUploads). */
 const PARTIAL_DIR = '.partial';
 
 function isMissing(error: unknown): boolean {
@@ -95,5 +99,61 @@ export class LocalObjectStore implements ObjectStore {
         break; // not empty, or already gone
       }
     }
+  }
+
+  async *list(prefix: string): AsyncIterable<StoredObject> {
+    // Start from the deepest folder the prefix names ("audio/" -> <root>/audio).
+    const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    if (folder !== '') assertValidKey(folder);
+    yield* this.walk(folder, prefix);
+  }
+
+  private async *walk(folderKey: string, prefix: string): AsyncGenerator<StoredObject> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(folderKey === '' ? this.root : join(this.root, folderKey), { withFileTypes: true });
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw error;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      // Keys never have a segment starting with "." (that also skips .partial).
+      if (entry.name.startsWith('.')) continue;
+      const key = folderKey === '' ? entry.name : `${folderKey}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`)) yield* this.walk(key, prefix);
+      } else if (entry.isFile() && key.startsWith(prefix)) {
+        try {
+          const info = await stat(join(this.root, key));
+          yield { key, size: info.size, lastModified: info.mtime };
+        } catch (error) {
+          if (!isMissing(error)) throw error; // deleted meanwhile
+        }
+      }
+    }
+  }
+
+  async removeStaleUploads({ writtenBefore }: StaleUploadCutoff): Promise<number> {
+    const dir = join(this.root, PARTIAL_DIR);
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (error) {
+      if (isMissing(error)) return 0;
+      throw error;
+    }
+    let removed = 0;
+    for (const name of names) {
+      try {
+        // A write in progress touches its file with every chunk: only abandoned ones are old.
+        if ((await stat(join(dir, name))).mtime >= writtenBefore) continue;
+        await rm(join(dir, name), { force: true, recursive: true });
+        removed++;
+      } catch (error) {
+        if (!isMissing(error)) throw error;
+      }
+    }
+    return removed;
   }
 }

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHoldingProxy } from '../../../test/support/holding-proxy';
 import { startS3, type TestS3 } from '../../../test/support/s3-server';
@@ -128,9 +128,62 @@ describe.each(backends)('ObjectStore on $name', (backend) => {
     expect(await store.head('audio/aborted/original')).toBeNull();
   });
 
+  it('lists the objects under a prefix with their size and last write, never unfinished writes', async () => {
+    const before = Date.now() - 5000;
+    await store.put('audio/listed-1/original', 'abc');
+    await store.put('audio/listed-2/original', Buffer.alloc(10));
+    await store.put('results/listed-1.json', '{}');
+    const listed = [];
+    for await (const object of store.list('audio/listed-')) listed.push(object);
+    expect(listed.map(({ key, size }) => ({ key, size }))).toEqual([
+      { key: 'audio/listed-1/original', size: 3 },
+      { key: 'audio/listed-2/original', size: 10 },
+    ]);
+    for (const object of listed) {
+      expect(object.lastModified.getTime()).toBeGreaterThan(before);
+      expect(object.lastModified.getTime()).toBeLessThan(Date.now() + 5000);
+    }
+    const results = [];
+    for await (const object of store.list('results/')) results.push(object.key);
+    expect(results).toContain('results/listed-1.json');
+    expect(results.every((key) => key.startsWith('results/'))).toBe(true);
+    const none = [];
+    for await (const object of store.list('nothing-here/')) none.push(object);
+    expect(none).toEqual([]);
+  });
+
+  it('removes no unfinished write that is newer than the cut-off', async () => {
+    const anHourAgo = new Date(Date.now() - 3600_000);
+    expect(await store.removeStaleUploads({ writtenBefore: anHourAgo, startedBefore: anHourAgo })).toBe(0);
+  });
+
   it('refuses keys that could escape the store', async () => {
     await expect(store.put('../etc/passwd', 'x')).rejects.toThrow(/invalid object key/);
     await expect(store.get('a/../../b')).rejects.toThrow(/invalid object key/);
+  });
+});
+
+describe('LocalObjectStore unfinished writes', () => {
+  it('removes partial files last written before the cut-off, and lists none of them', async () => {
+    const dir = makeTempDir('store-partials-');
+    try {
+      const store = new LocalObjectStore(dir.path);
+      await store.init();
+      const partials = join(dir.path, '.partial');
+      writeFileSync(join(partials, 'abandoned'), 'half an upload');
+      const old = new Date(Date.now() - 7200_000);
+      utimesSync(join(partials, 'abandoned'), old, old);
+      writeFileSync(join(partials, 'in-progress'), 'still being written');
+      const listed = [];
+      for await (const object of store.list('')) listed.push(object.key);
+      expect(listed).toEqual([]);
+      const anHourAgo = new Date(Date.now() - 3600_000);
+      // Only the time of the last write counts for a file (a long upload started long ago is alive).
+      expect(await store.removeStaleUploads({ writtenBefore: anHourAgo, startedBefore: new Date(0) })).toBe(1);
+      expect(readdirSync(partials)).toEqual(['in-progress']);
+    } finally {
+      dir.remove();
+    }
   });
 });
 

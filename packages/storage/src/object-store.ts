@@ -5,6 +5,19 @@ export interface ObjectInfo {
   size: number;
 }
 
+/** An object as listed: its key, size and when it was last written. */
+export interface StoredObject {
+  key: string;
+  size: number;
+  lastModified: Date;
+}
+
+/** See ObjectStore.removeStaleUploads. */
+export interface StaleUploadCutoff {
+  writtenBefore: Date;
+  startedBefore: Date;
+}
+
 export interface PutOptions {
   contentType?: string;
   /** Aborting stops the write and removes whatever was written. */
@@ -27,6 +40,14 @@ export interface ObjectStore {
   head(key: string): Promise<ObjectInfo | null>;
   /** Idempotent: deleting a missing key succeeds. */
   delete(key: string): Promise<void>;
+  /** Every object whose key starts with `prefix` (unfinished writes are not objects). */
+  list(prefix: string): AsyncIterable<StoredObject>;
+  /**
+   * Removes unfinished writes left by a process that died mid-write; returns how many. The
+   * local store's partial files go when last written before `writtenBefore`; S3 multipart
+   * uploads, which are dated by their start, when started before `startedBefore`.
+   */
+  removeStaleUploads(cutoff: StaleUploadCutoff): Promise<number>;
 }
 
 export class ObjectNotFoundError extends Error {

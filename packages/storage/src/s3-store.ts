@@ -1,9 +1,12 @@
 import {
+  AbortMultipartUploadCommand,
   CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
@@ -17,6 +20,8 @@ import {
   type ObjectInfo,
   type ObjectStore,
   type PutOptions,
+  type StaleUploadCutoff,
+  type StoredObject,
 } from './object-store';
 
 /** The S3 part of the service configuration, plus a per-request timeout (the SDK retries transient failures on its own). */
@@ -175,6 +180,59 @@ export class S3ObjectStore implements ObjectStore {
     } catch (error) {
       if (isNotFound(error)) return;
       throw asUnavailable(error, `deleting ${key}`);
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<StoredObject> {
+    let token: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+      } catch (error) {
+        throw asUnavailable(error, `listing ${prefix}`);
+      }
+      for (const object of page.Contents ?? []) {
+        if (object.Key === undefined) continue;
+        // No date: treat it as just written, so that nothing is deleted on a guess.
+        yield { key: object.Key, size: object.Size ?? 0, lastModified: object.LastModified ?? new Date() };
+      }
+      token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+  }
+
+  /**
+   * Aborts multipart uploads started before `startedBefore` (a process killed mid-upload leaves
+   * its parts, billed and invisible, until then). Stores without ListMultipartUploads count 0.
+   */
+  async removeStaleUploads({ startedBefore }: StaleUploadCutoff): Promise<number> {
+    let removed = 0;
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    for (;;) {
+      let page;
+      try {
+        page = await this.client.send(
+          new ListMultipartUploadsCommand({ Bucket: this.bucket, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }),
+        );
+      } catch (error) {
+        const name = (error as { name?: string } | undefined)?.name;
+        if (name === 'NotImplemented' || statusOf(error) === 501) return removed;
+        throw asUnavailable(error, 'listing multipart uploads');
+      }
+      for (const upload of page.Uploads ?? []) {
+        if (upload.Key === undefined || upload.UploadId === undefined) continue;
+        if (upload.Initiated === undefined || upload.Initiated >= startedBefore) continue;
+        try {
+          await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: upload.Key, UploadId: upload.UploadId }));
+          removed++;
+        } catch (error) {
+          if (!isNotFound(error) && (error as { name?: string }).name !== 'NoSuchUpload') throw asUnavailable(error, `aborting an upload of ${upload.Key}`);
+        }
+      }
+      if (page.IsTruncated !== true) return removed;
+      keyMarker = page.NextKeyMarker;
+      uploadIdMarker = page.NextUploadIdMarker;
     }
   }
 

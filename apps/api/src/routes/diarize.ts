@@ -2,7 +2,7 @@ import { httpStatusForJobError, readTextResult, toLegacyResponse } from '@diariz
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env';
 import { HttpError } from '../errors';
-import { acceptedView, jobPath } from '../job-view';
+import { currentAcceptedView, jobPath } from '../job-view';
 import type { ApiServices } from '../services';
 import { submitJob } from '../submit';
 
@@ -16,7 +16,7 @@ export function diarizeRoutes(services: ApiServices): Hono<AppEnv> {
     const record = await services.finished.waitForTerminal(id, services.config.syncTimeoutMs, c.req.raw.signal);
     if (record === null) {
       c.header('Location', jobPath(id));
-      return c.json(acceptedView(id), 202);
+      return c.json(await currentAcceptedView(services.records, id), 202);
     }
     if (record.status === 'succeeded' && record.resultKey !== null) {
       const result = await readTextResult(services.store, record.resultKey);

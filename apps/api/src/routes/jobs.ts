@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../app-env';
 import { HttpError, notFound } from '../errors';
-import { acceptedView, jobPath, jobView } from '../job-view';
+import { acceptedView, currentAcceptedView, jobPath, jobView } from '../job-view';
 import type { ApiServices } from '../services';
 import { submitJob } from '../submit';
 import { parseOrBadRequest } from '../validation';
@@ -25,8 +25,10 @@ export function jobRoutes(services: ApiServices): Hono<AppEnv> {
   app.post('/jobs', async (c) => {
     const { id, replayed } = await submitJob(c, services, { legacy: false });
     c.header('Location', jobPath(id));
-    if (replayed) c.header('Idempotent-Replayed', 'true');
-    return c.json(acceptedView(id), 202);
+    if (!replayed) return c.json(acceptedView(id), 202);
+    // a replay answers with the job as it is now, not as it was when first queued
+    c.header('Idempotent-Replayed', 'true');
+    return c.json(await currentAcceptedView(services.records, id), 202);
   });
 
   app.get('/jobs/:id', async (c) => c.json(jobView(await ownJob(c.req.param('id'), c.get('owner')))));
@@ -49,7 +51,8 @@ export function jobRoutes(services: ApiServices): Hono<AppEnv> {
   app.delete('/jobs/:id', async (c) => {
     const record = await ownJob(c.req.param('id'), c.get('owner'));
     const id = record.id;
-    if (!isTerminal(record.status)) {
+    const wasActive = !isTerminal(record.status);
+    if (wasActive) {
       const canceled = await services.records.markCanceled(id);
       if (canceled.changed) {
         // A waiting or delayed job leaves the queue; a running one is told to stop.
@@ -62,12 +65,13 @@ export function jobRoutes(services: ApiServices): Hono<AppEnv> {
     await services.store.delete(record.audioKey);
     await services.store.delete(resultObjectKey(id));
     const current = await services.records.get(id);
-    if (current === null || current.status !== 'canceled') {
-      // A finished job: its record goes too, so nothing of it remains.
-      await services.records.remove(id);
-      return c.body(null, 204);
+    if (wasActive && current?.status === 'canceled') {
+      // canceled by this call: the record stays, so that the caller (and the webhook) see it
+      return c.json(jobView(current));
     }
-    return c.json(jobView(current));
+    // a job that had ended (succeeded, failed or canceled before): nothing of it remains
+    await services.records.remove(id);
+    return c.body(null, 204);
   });
 
   return app;

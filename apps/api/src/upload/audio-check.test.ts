@@ -1,6 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DiarizationError } from '@diarization/engine/io';
+import { DiarizationError, decodeAudioFile } from '@diarization/engine/io';
 import { fakeWav } from '../../../../test/support/audio';
 import { tone, truncated, videoWithoutAudio } from '../../../../test/support/audio-formats';
 import { makeTempDir, type TempDir } from '../../../../test/support/temp-dir';
@@ -31,6 +32,16 @@ describe('EngineAudioValidator (the engine decoder, real ffmpeg)', () => {
 
   it('accepts decodable audio', async () => {
     expect(await verdict(validator, threeSeconds)).toBeNull();
+  });
+
+  it('accepts a streamed WAV (`ffmpeg -f wav pipe:1`: sizes 0xFFFFFFFF), which the worker decodes too', async () => {
+    for (const seconds of [1.5, 3]) {
+      const streamed = join(tmp.path, `streamed-${seconds}.wav`);
+      writeFileSync(streamed, execFileSync('ffmpeg', ['-v', 'error', '-nostdin', '-i', tone(tmp.path, `tone-${seconds}.wav`, seconds), '-f', 'wav', 'pipe:1']));
+      expect(await verdict(validator, streamed)).toBeNull();
+      // The worker's full decode agrees with the check.
+      expect((await decodeAudioFile(streamed)).length).toBe(seconds * 16000);
+    }
   });
 
   it('refuses a text file, an empty file and a video without sound with 422 and the engine message', async () => {

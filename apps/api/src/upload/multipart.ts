@@ -1,9 +1,18 @@
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import busboy from 'busboy';
 import { HttpError } from '../errors';
 
 /** Headers of one part of a multipart/form-data body. */
 export interface PartInfo {
   name: string;
+  /** Without directories and control characters (see cleanFilename); null when none was sent. */
   filename: string | null;
+  /**
+   * The part's media type (`type/subtype`, lower case), or null when none was sent. busboy reports
+   * a part without Content-Type as text/plain, so text/plain also reads as null: clients that send
+   * no type (Python requests, for one) must not be taken for text uploads.
+   */
   contentType: string | null;
 }
 
@@ -19,17 +28,28 @@ export interface MultipartHandler {
 }
 
 export interface MultipartLimits {
+  /** Parts (fields and files together). */
   maxFields: number;
+  /** Bytes of one text field's value. */
   maxFieldBytes: number;
-  maxHeaderBytes: number;
 }
 
-const DEFAULT_LIMITS: MultipartLimits = { maxFields: 32, maxFieldBytes: 16 * 1024, maxHeaderBytes: 16 * 1024 };
+/**
+ * Bytes of one part's header block (its header lines and the blank line after them). busboy
+ * fixes this at 16 KB (Node's own limit for HTTP headers; busboy counts 2 bytes of each header
+ * line twice) and takes no option for it (its `headerPairs` limit is not implemented either),
+ * so it is a constant here rather than a limit.
+ */
+export const MAX_PART_HEADER_BYTES = 16 * 1024;
+
+/** The audio's field: sent as a text field (no filename, not octet-stream) it is refused with a hint. */
+const FILE_FIELD = 'file';
+const DEFAULT_LIMITS: MultipartLimits = { maxFields: 32, maxFieldBytes: 16 * 1024 };
 const CRLF = Buffer.from('\r\n');
 const HEADER_END = Buffer.from('\r\n\r\n');
-const FINAL_DASHES = Buffer.from('--');
 
 const malformed = (message: string): HttpError => new HttpError(400, `malformed multipart body: ${message}`);
+const ENDED_EARLY = 'the body ended before its closing boundary (was the upload interrupted?)';
 
 /** The boundary of a multipart/form-data content type, or null for any other type. */
 export function multipartBoundary(contentType: string | undefined): string | null {
@@ -38,50 +58,55 @@ export function multipartBoundary(contentType: string | undefined): string | nul
   return match ? (match[1] ?? match[2]) : null;
 }
 
-/** `name="x"; filename="y"` parameters of a Content-Disposition header. */
-function dispositionParameters(value: string): Map<string, string> {
-  const parameters = new Map<string, string>();
-  const pattern = /;\s*([^=;\s]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)/g;
-  for (let match = pattern.exec(value); match !== null; match = pattern.exec(value)) {
-    const key = match[1].toLowerCase();
-    let raw = match[2].trim();
-    if (raw.startsWith('"')) raw = raw.slice(1, -1).replace(/\\(.)/g, '$1');
-    if (key.endsWith('*')) {
-      // RFC 5987: charset'lang'percent-encoded
-      const encoded = /^[^']*'[^']*'(.*)$/.exec(raw);
-      try {
-        parameters.set(key.slice(0, -1), decodeURIComponent(encoded ? encoded[1] : raw));
-      } catch {
-        continue;
-      }
-    } else if (!parameters.has(key)) {
-      parameters.set(key, raw);
-    }
-  }
-  return parameters;
+/**
+ * Control characters (C0, DEL, C1), line and paragraph separators and the bidirectional
+ * overrides/isolates used to disguise extensions ("evil\u202Ewav.exe").
+ */
+const UNSAFE_FILENAME_CHARACTERS = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+
+/**
+ * A client's file name as it may be stored and shown: without control characters (a NUL, a
+ * newline or an escape sequence must reach neither the job record nor the RTTM file id) and
+ * trimmed; null when nothing is left. busboy has already dropped any directories.
+ */
+export function cleanFilename(filename: string | null | undefined): string | null {
+  if (filename === null || filename === undefined) return null;
+  const cleaned = filename.replace(UNSAFE_FILENAME_CHARACTERS, '').trim();
+  return cleaned.length > 0 ? cleaned : null;
 }
 
-function parsePartHeaders(block: Buffer): PartInfo {
-  let disposition: string | undefined;
-  let contentType: string | null = null;
-  for (const line of block.toString('utf8').split('\r\n')) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    if (name === 'content-disposition') disposition = value;
-    if (name === 'content-type') contentType = value;
-  }
-  if (disposition === undefined || !/^form-data\b/i.test(disposition)) throw malformed('a part has no form-data Content-Disposition');
-  const parameters = dispositionParameters(disposition);
-  const name = parameters.get('name');
-  if (name === undefined) throw malformed('a part has no field name');
-  return { name, filename: parameters.get('filename') ?? null, contentType };
+/** The boundary as a content-type parameter busboy parses back to the same string. */
+function boundaryParameter(boundary: string): string {
+  return `"${boundary.replace(/["\\]/g, '\\$&')}"`;
 }
 
 /**
- * Reads a multipart/form-data body as a stream: file bytes go to the handler's sink as they
- * arrive (never the whole file in memory), text fields are collected up to a small limit.
+ * Whether `window` (the body's last bytes when busboy gave up on a part header) holds a part
+ * whose header block is longer than busboy's limit: busboy reports that and a header with bad
+ * characters alike ("Malformed part header"), and the two deserve different answers.
+ */
+function headerTooLong(window: Buffer, delimiter: Buffer): boolean {
+  for (let at = window.indexOf(delimiter); at >= 0; at = window.indexOf(delimiter, at + 1)) {
+    const start = at + delimiter.length + CRLF.length;
+    if (!window.subarray(at + delimiter.length, start).equals(CRLF)) continue;
+    if (window.subarray(start, start + CRLF.length).equals(CRLF)) continue; // no header lines at all
+    const end = window.indexOf(HEADER_END, start);
+    const block = window.subarray(start, end < 0 ? window.length : end + HEADER_END.length);
+    // busboy counts the first byte of each header value, and of each header name after the
+    // first, twice.
+    let lines = 0;
+    for (let at = block.indexOf(CRLF); at >= 0 && at + CRLF.length < block.length; at = block.indexOf(CRLF, at + CRLF.length)) lines++;
+    if (block.length + 2 * Math.max(1, lines) - 1 > MAX_PART_HEADER_BYTES) return true;
+  }
+  return false;
+}
+
+/**
+ * Reads a multipart/form-data body with busboy, as a stream: file bytes go to the handler's
+ * sink as they arrive (awaiting each write, so a slow store slows the upload down and the file
+ * is never held in memory), text fields are collected up to a small limit. Errors are
+ * HttpErrors with a message for the client (400 for a malformed body), or whatever the handler
+ * or a sink threw (a 413, a storage failure), unchanged.
  */
 export async function parseMultipart(
   body: AsyncIterable<Uint8Array>,
@@ -89,98 +114,152 @@ export async function parseMultipart(
   handler: MultipartHandler,
   limits: MultipartLimits = DEFAULT_LIMITS,
 ): Promise<void> {
-  const delimiter = Buffer.from(`\r\n--${boundary}`);
-  // A leading CRLF lets the first boundary match the same pattern as the others.
-  let buffer: Buffer = Buffer.from(CRLF);
-  let state: 'preamble' | 'headers' | 'body' | 'end' = 'preamble';
-  let part: { info: PartInfo; sink: FileSink | null; chunks: Buffer[]; bytes: number } | null = null;
-  let fields = 0;
-
-  const emit = async (data: Buffer): Promise<void> => {
-    if (part === null || data.length === 0) return;
-    if (part.sink !== null) return part.sink.write(data);
-    part.bytes += data.length;
-    if (part.bytes > limits.maxFieldBytes) throw new HttpError(400, `form field "${part.info.name}" is longer than ${limits.maxFieldBytes} bytes`);
-    part.chunks.push(data);
-  };
-
-  const finishPart = async (): Promise<void> => {
-    if (part === null) return;
-    if (part.sink !== null) await part.sink.end();
-    else handler.onField(part.info.name, Buffer.concat(part.chunks).toString('utf8'));
-    part = null;
-  };
-
-  const startPart = (info: PartInfo): void => {
-    if (++fields > limits.maxFields) throw new HttpError(400, `too many form fields (at most ${limits.maxFields})`);
-    const isFile = info.filename !== null || info.name === 'file';
-    part = { info, sink: isFile ? handler.onFile(info) : null, chunks: [], bytes: 0 };
-  };
-
-  /** After a delimiter: "--" ends the body, CRLF (after optional padding) starts a part. */
-  const afterDelimiter = (from: number): 'wait' | 'end' | 'next' => {
-    if (buffer.length < from + 2) return 'wait';
-    if (buffer.subarray(from, from + 2).equals(FINAL_DASHES)) {
-      state = 'end';
-      buffer = Buffer.alloc(0);
-      return 'end';
-    }
-    const lineEnd = buffer.indexOf(CRLF, from);
-    if (lineEnd < 0) {
-      if (buffer.length - from > 256) throw malformed('junk after a boundary');
-      return 'wait';
-    }
-    if (!/^[ \t]*$/.test(buffer.subarray(from, lineEnd).toString('latin1'))) throw malformed('junk after a boundary');
-    buffer = buffer.subarray(lineEnd + 2);
-    state = 'headers';
-    return 'next';
-  };
-
-  const drain = async (): Promise<void> => {
-    for (;;) {
-      if (state === 'end') {
-        buffer = Buffer.alloc(0); // the epilogue is ignored
-        return;
-      }
-      if (state === 'headers') {
-        const end = buffer.indexOf(HEADER_END);
-        if (end < 0) {
-          if (buffer.length > limits.maxHeaderBytes) throw malformed('part headers are too long');
-          return;
-        }
-        startPart(parsePartHeaders(buffer.subarray(0, end)));
-        buffer = buffer.subarray(end + HEADER_END.length);
-        state = 'body';
-        continue;
-      }
-      const found = buffer.indexOf(delimiter);
-      if (found < 0) {
-        // Keep a tail that could be the start of a delimiter split across chunks.
-        const safe = buffer.length - (delimiter.length - 1);
-        if (safe > 0) {
-          if (state === 'body') await emit(buffer.subarray(0, safe));
-          buffer = buffer.subarray(safe);
-        }
-        return;
-      }
-      if (state === 'body') {
-        await emit(buffer.subarray(0, found));
-        buffer = buffer.subarray(found);
-        const next = afterDelimiter(delimiter.length);
-        if (next === 'wait') return;
-        await finishPart();
-        if (next === 'end') return;
-      } else {
-        buffer = buffer.subarray(found);
-        const next = afterDelimiter(delimiter.length);
-        if (next !== 'next') return;
-      }
-    }
-  };
-
-  for await (const chunk of body) {
-    buffer = buffer.length === 0 ? Buffer.from(chunk) : Buffer.concat([buffer, chunk]);
-    await drain();
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: { 'content-type': `multipart/form-data; boundary=${boundaryParameter(boundary)}` },
+      // Field values are checked below (busboy truncates them silently); parts are counted below
+      // (busboy's `parts` limit fires on the last allowed part already). File sizes are the sink's.
+      limits: { fieldSize: limits.maxFieldBytes, fieldNameSize: 256 },
+      // Browsers send non-ASCII file names as raw UTF-8.
+      defParamCharset: 'utf8',
+    });
+  } catch {
+    throw malformed('the boundary in Content-Type cannot be used');
   }
-  if ((state as string) !== 'end') throw malformed('the body ended before its closing boundary (was the upload interrupted?)');
+
+  const delimiter = Buffer.from(`\r\n--${boundary}`);
+  /**
+   * Bytes of text fields, part headers and skipped parts together. busboy reads an oversized
+   * field to its end before saying it was truncated, so this bounds how much of such a body is
+   * read (an audio file sent as a plain field, say) before it is refused.
+   */
+  const maxFormBytes = limits.maxFields * (limits.maxFieldBytes + MAX_PART_HEADER_BYTES + delimiter.length + 4);
+  let failure = null as { error: unknown } | null;
+  let rejectFailed: (error: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_resolve, reject) => (rejectFailed = reject));
+  failed.catch(() => undefined);
+  const fail = (error: unknown): void => {
+    if (failure !== null) return;
+    failure = { error };
+    rejectFailed(error);
+  };
+
+  /**
+   * The body's last bytes: what busboy has not processed yet and the part header's worth before
+   * it, for telling an oversized part header from a malformed one.
+   */
+  const recent: Buffer[] = [CRLF]; // busboy reads the body as if it started with CRLF
+  let recentBytes = CRLF.length;
+  const remember = (chunk: Buffer): void => {
+    const keep = MAX_PART_HEADER_BYTES + delimiter.length + CRLF.length + parser.writableLength;
+    recent.push(chunk);
+    recentBytes += chunk.length;
+    while (recent.length > 1 && recentBytes - recent[0].length - chunk.length >= keep) recentBytes -= recent.shift()!.length;
+  };
+  const busboyError = (error: Error): unknown => {
+    switch (error.message) {
+      case 'Unexpected end of form':
+      case 'Unexpected end of file':
+        return malformed(ENDED_EARLY);
+      case 'Malformed part header':
+        return headerTooLong(Buffer.concat(recent), delimiter)
+          ? malformed(`a part's headers are longer than ${MAX_PART_HEADER_BYTES} bytes`)
+          : malformed("a part's headers are not valid (a control character, or a line that is not a header)");
+      default:
+        return error;
+    }
+  };
+
+  let parts = 0;
+  const countPart = (name: string | undefined): string => {
+    if (++parts > limits.maxFields) throw new HttpError(400, `too many form fields (at most ${limits.maxFields})`);
+    if (name === undefined || name.length === 0) throw malformed('a part has no field name');
+    return name;
+  };
+
+  let fileBytes = 0;
+  const fileStreams: Readable[] = [];
+  const fileTasks: Promise<void>[] = [];
+
+  parser.on('field', (name: string | undefined, value: string, info: busboy.FieldInfo) => {
+    if (failure !== null) return;
+    try {
+      const field = countPart(name);
+      // busboy streams a part only when it has a filename or is application/octet-stream.
+      if (field === FILE_FIELD) throw new HttpError(400, `send the audio in the field "${FILE_FIELD}" as a file, with a filename (curl: -F ${FILE_FIELD}=@audio.wav)`);
+      if (info.valueTruncated) throw new HttpError(400, `form field "${field}" is longer than ${limits.maxFieldBytes} bytes`);
+      handler.onField(field, value);
+    } catch (error) {
+      fail(error);
+    }
+  });
+
+  parser.on('file', (name: string | undefined, stream: Readable, info: busboy.FileInfo) => {
+    if (failure !== null) {
+      stream.resume();
+      return;
+    }
+    fileStreams.push(stream);
+    const task = (async () => {
+      const field = countPart(name);
+      const type = info.mimeType.toLowerCase();
+      const sink = handler.onFile({ name: field, filename: cleanFilename(info.filename), contentType: type === 'text/plain' ? null : type });
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        fileBytes += chunk.length;
+        await sink.write(chunk);
+      }
+      await sink.end();
+    })();
+    fileTasks.push(
+      task.catch((error: unknown) => {
+        stream.destroy();
+        fail(error instanceof Error ? busboyError(error) : error);
+      }),
+    );
+  });
+
+  parser.on('error', (error: Error) => fail(busboyError(error)));
+  const finished = once(parser, 'finish');
+  finished.catch(() => undefined); // an 'error' rejects it; `failed` reports that one
+
+  let fed = 0;
+  try {
+    for await (const chunk of body) {
+      if (failure !== null) break;
+      const current = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      fed += current.length;
+      remember(current);
+      const more = parser.write(current);
+      // What busboy has taken in that is neither file data (read, or buffered for reading) nor
+      // still waiting in its input buffer: never more than the form bytes, so never a false alarm.
+      const buffered = fileStreams.reduce((bytes, stream) => bytes + stream.readableLength, 0);
+      if (fed - fileBytes - buffered - parser.writableLength > maxFormBytes) {
+        fail(
+          new HttpError(
+            400,
+            `the form fields are larger than ${maxFormBytes} bytes in all (at most ${limits.maxFieldBytes} bytes each); ` +
+              `send the audio as a file, with a filename, in the field "${FILE_FIELD}"`,
+          ),
+        );
+      }
+      if (!more && failure === null) await Promise.race([once(parser, 'drain'), failed]);
+    }
+    if (failure === null) {
+      parser.end();
+      await Promise.race([finished, failed]);
+    }
+    await Promise.race([Promise.all(fileTasks), failed]);
+  } catch (error) {
+    fail(error instanceof Error ? busboyError(error) : error);
+  } finally {
+    if (failure !== null) {
+      parser.destroy();
+      for (const stream of fileStreams) stream.destroy();
+      // Every file task settles (its stream is destroyed), so none is left writing into a sink
+      // the caller is about to discard.
+      await Promise.all(fileTasks);
+    }
+  }
+  if (failure !== null) throw (failure as { error: unknown }).error;
 }

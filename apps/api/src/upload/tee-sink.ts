@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { PassThrough, type Writable } from 'node:stream';
 import type { ObjectInfo, ObjectStore } from '@diarization/storage';
 import { payloadTooLarge } from '../errors';
+import { UploadHash } from './fingerprint';
 import type { FileSink } from './multipart';
 
 /**
@@ -27,6 +28,7 @@ async function writeWithBackpressure(stream: Writable, chunk: Buffer, failed: Pr
  */
 export class TeeSink implements FileSink {
   private bytes = 0;
+  private readonly hash = new UploadHash();
   private readonly toStore = new PassThrough({ highWaterMark: 1024 * 1024 });
   private readonly toFile: WriteStream;
   private readonly abort = new AbortController();
@@ -57,9 +59,15 @@ export class TeeSink implements FileSink {
     return this.bytes;
   }
 
+  /** sha256 of what was written (read once the upload is complete). */
+  get sha256(): string {
+    return this.hash.sha256;
+  }
+
   async write(chunk: Buffer): Promise<void> {
     this.bytes += chunk.length;
     if (this.bytes > this.maxBytes) throw payloadTooLarge(this.maxBytes);
+    this.hash.update(chunk);
     const toStore = writeWithBackpressure(this.toStore, chunk, this.failed);
     const toFile = writeWithBackpressure(this.toFile, chunk, this.failed);
     // Both settle before the call returns: no write outlives a failure (e.g. a 413).

@@ -8,6 +8,19 @@ import { SHARED_EVAL } from '../../../../test/shared-paths';
 import { failure } from '../../../../test/support/diarization-error';
 import { makeTempDir, type TempDir } from '../../../../test/support/temp-dir';
 import { encodeAs, silence, tone, truncated, videoWithAudio, videoWithoutAudio } from '../../../../test/support/audio-formats';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** `source` as ffmpeg writes a WAV to a pipe (`-f wav pipe:1`): RIFF and data sizes 0xFFFFFFFF. */
+function streamedWav(dir: string, source: string, name: string): string {
+  const out = join(dir, name);
+  writeFileSync(out, execFileSync('ffmpeg', ['-v', 'error', '-nostdin', '-i', source, '-f', 'wav', 'pipe:1'], { maxBuffer: 64 * 1024 * 1024 }));
+  const header = readFileSync(out).subarray(0, 4096);
+  // The premise of the tests: both sizes are "unknown".
+  expect(header.readUInt32LE(4)).toBe(0xffffffff);
+  expect(header.readUInt32LE(header.indexOf('data') + 4)).toBe(0xffffffff);
+  return out;
+}
 
 const SAMPLE = join(SHARED_EVAL, 'pyannote_sample.wav');
 
@@ -79,6 +92,15 @@ describe('decodeAudio', () => {
     expect(Math.abs(samples.length - 480000)).toBeLessThan(1600);
   });
 
+  it('decodes a streamed WAV (sizes 0xFFFFFFFF, audio up to the end of the file) sample-exactly', async () => {
+    const samples = await decodeAudioFile(streamedWav(dir.path, SAMPLE, 'streamed.wav'));
+    expect(samples.length).toBe(reference.length);
+    expect(rms(samples)).toBeCloseTo(rms(reference), 4);
+    // A length that is not a whole number of ffmpeg's packets: the last one is short.
+    const odd = await decodeAudioFile(streamedWav(dir.path, tone(dir.path, 'odd.wav', 1.234), 'odd-streamed.wav'));
+    expect(odd.length).toBe(Math.round(1.234 * 16000));
+  });
+
   it('decodes silence (the pipeline then finds no speaker)', async () => {
     const samples = await decodeAudioFile(silence(dir.path, 'silent.wav', 2));
     expect(samples.length).toBe(32000);
@@ -144,5 +166,10 @@ describe('probeAudio', () => {
     expect((await failure(probeAudio(tone(dir.path, 'tiny.wav', 0.05)))).code).toBe('AUDIO_TOO_SHORT');
     expect((await failure(probeAudio(truncated(dir.path, SAMPLE, 0.5, 'half.wav')))).message).toMatch(/truncated/);
     expect((await failure(probeAudio(SAMPLE, { maxDurationSeconds: 20 }))).code).toBe('AUDIO_TOO_LONG');
+  });
+
+  it('accepts a streamed WAV shorter than the probe, decoded to its end like a full run', async () => {
+    const short = streamedWav(dir.path, tone(dir.path, 'short.wav', 1.5), 'short-streamed.wav');
+    await expect(probeAudio(short)).resolves.toEqual({ declaredSeconds: 1.5 });
   });
 });

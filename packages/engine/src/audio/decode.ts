@@ -4,7 +4,7 @@ import { DiarizationError } from '../errors';
 import { concatFloat32 } from '../math/concat';
 import { channelsOfLayout, ffmpegPath } from './ffmpeg-binary';
 import { damageReport, declaredDuration, failureReason, outputLayout } from './ffmpeg-messages';
-import { containerProblem } from './container-checks';
+import { containerProblem, isStreamedWav, withoutStreamEndReports } from './container-checks';
 
 export interface DecodeOptions {
   sampleRate?: number;
@@ -36,6 +36,8 @@ export async function* decodeAudio(source: string | Readable, options: DecodeOpt
     if (problem?.empty) throw new DiarizationError('AUDIO_EMPTY', `the audio is empty: ${problem.reason}`);
     if (problem) throw new DiarizationError('AUDIO_DECODE_FAILED', `could not decode audio: ${problem.reason}`);
   }
+  // A WAV of unknown length (written while streaming) ends in a short packet ffmpeg calls corrupt.
+  const streamedWav = typeof source === 'string' && (await isStreamedWav(source));
 
   const stderr: string[] = [];
   let failure: DiarizationError | undefined;
@@ -121,7 +123,7 @@ export async function* decodeAudio(source: string | Readable, options: DecodeOpt
     if (failure) throw failure;
     const declared = declaredDuration(stderr);
     const decodedSeconds = decodedSamples / sampleRate;
-    const damage = damageReport(stderr);
+    const damage = damageReport(streamedWav ? withoutStreamEndReports(stderr) : stderr);
     if (damage) throw new DiarizationError('AUDIO_DECODE_FAILED', `could not decode audio: the file is truncated or damaged (${damage})`);
     if (declared && !declared.estimated && declared.seconds - decodedSeconds > Math.max(TRUNCATION_TOLERANCE_SECONDS, TRUNCATION_TOLERANCE_RATIO * declared.seconds)) {
       throw new DiarizationError(
