@@ -87,6 +87,8 @@ describe('resilience (local storage, workers as separate processes)', () => {
     const recoverySeconds = (performance.now() - killedAt) / 1000;
     expect(recoverySeconds).toBeLessThanOrEqual(35);
     await second.kill('SIGKILL');
+    // leave nothing behind for the next tests: the 20-minute job is not needed any further
+    expect((await call(api, `/jobs/${id}`, { method: 'DELETE', token: TOKEN_A })).status).toBe(200);
   });
 
   it('when only the worker process is killed (SIGKILL, not its group), its sandbox child exits and another worker finishes the job once', async () => {
@@ -179,6 +181,7 @@ describe('resilience (local storage, workers as separate processes)', () => {
       await stack.redis.start();
       await worker.kill('SIGKILL');
     }
+    await waitFor('the API to reach Redis again', async () => (await call(api, '/health')).body.redis === 'ok', { timeoutMs: 30_000 });
   });
 
   it('reports degraded while no worker is alive', async () => {
