@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SHARED_MODELS } from '../../test/shared-paths';
 import { loadManifest, type Manifest } from './manifest';
+import { freePort } from '../../test/support/ports';
 
 /** models/dist/cli.js, as `npm run models` runs it (npm test builds before jest runs). */
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
@@ -27,14 +28,6 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
 
 const lastLine = (text: string) => text.trimEnd().split('\n').pop();
 
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('npm run models (the built CLI)', () => {
   let work: string;
@@ -58,7 +51,7 @@ describe('npm run models (the built CLI)', () => {
   };
 
   it('ends a failed install (no network) with a line about --from DIR and exits 1', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const models = join(work, 'models');
     const { code, stdout, stderr } = await runCli(['--models-dir', models, '--manifest', writeManifest(`http://127.0.0.1:${port}`)]);
     expect(code).toBe(1);

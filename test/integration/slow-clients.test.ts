@@ -137,24 +137,32 @@ afterAll(async () => {
   await s3?.stop();
 });
 
+/** An API process with its own TMPDIR (to see its temp folders) and a fresh queue prefix. */
+async function startApiWithOwnTmp(prefix: string, env: (dir: string) => Record<string, string>): Promise<{ dir: TempDir; tmp: string; api: ApiProcess }> {
+  const dir = makeTempDir(prefix);
+  const tmp = join(dir.path, 'tmp');
+  mkdirSync(tmp);
+  const api = await startApiProcess({
+    DIARIZATION_TOKEN: TOKEN_A,
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: `slow-${Math.random().toString(36).slice(2, 8)}`,
+    TMPDIR: tmp,
+    ...env(dir.path),
+  });
+  return { dir, tmp, api };
+}
+
 describe.each([localBackend, s3Backend])('slow clients, storage in $name', (backend) => {
   let dir: TempDir;
   let tmp: string;
   let api: ApiProcess;
 
   beforeAll(async () => {
-    dir = makeTempDir('slow-clients-');
-    tmp = join(dir.path, 'tmp');
-    mkdirSync(tmp);
-    api = await startApiProcess({
-      DIARIZATION_TOKEN: TOKEN_A,
-      REDIS_URL: redis.url,
-      QUEUE_PREFIX: `slow-${Math.random().toString(36).slice(2, 8)}`,
-      TMPDIR: tmp,
+    ({ dir, tmp, api } = await startApiWithOwnTmp('slow-clients-', (path) => ({
       SYNC_TIMEOUT_SECONDS: '2.5',
       ...SHORT_LIMITS,
-      ...backend.env(dir.path),
-    });
+      ...backend.env(path),
+    })));
   });
 
   afterAll(async () => {
@@ -237,17 +245,10 @@ describe('graceful shutdown with a stalled upload in progress (default request l
   let api: ApiProcess;
 
   beforeAll(async () => {
-    dir = makeTempDir('slow-shutdown-');
-    tmp = join(dir.path, 'tmp');
-    mkdirSync(tmp);
-    api = await startApiProcess({
-      DIARIZATION_TOKEN: TOKEN_A,
-      REDIS_URL: redis.url,
-      QUEUE_PREFIX: `slow-${Math.random().toString(36).slice(2, 8)}`,
-      TMPDIR: tmp,
-      STORAGE_DIR: join(dir.path, 'data'),
+    ({ dir, tmp, api } = await startApiWithOwnTmp('slow-shutdown-', (path) => ({
+      STORAGE_DIR: join(path, 'data'),
       SHUTDOWN_GRACE_SECONDS: '1',
-    });
+    })));
   });
 
   afterAll(async () => {

@@ -1,11 +1,10 @@
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import type { LogFields, ServiceConfig } from '@diarization/config';
 import { createRedis, hashToken, isRedisUnavailable, JobRecordStore, RedisKeys } from '@diarization/jobs';
 import { S3ObjectStore, StorageUnavailableError, type ObjectStore } from '@diarization/storage';
 import type { Redis } from 'ioredis';
 import { createApp } from './app';
 import type { ApiServices } from './services';
+import { freePort } from '../../../test/support/ports';
 
 const TOKEN = 'test-token';
 const JOB_ID = '00000000-0000-4000-8000-000000000001';
@@ -16,14 +15,6 @@ interface LogLine {
   fields: LogFields | undefined;
 }
 
-/** A port nothing listens on: connections to it are refused (ECONNREFUSED). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function services(parts: { records: Pick<JobRecordStore, 'get'>; store?: ObjectStore }, lines: LogLine[]): ApiServices {
   const log =
@@ -62,7 +53,7 @@ describe('503 answers name the dependency that failed', () => {
   });
 
   it('a storage outage (S3 connection refused) is "audio storage", not Redis, and the cause is logged', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const store = new S3ObjectStore({
       endpoint: `http://127.0.0.1:${port}`,
       region: 'us-east-1',
@@ -87,7 +78,7 @@ describe('503 answers name the dependency that failed', () => {
   });
 
   it('a Redis outage (ioredis, connection refused) is "the job queue (Redis)", and the cause is logged', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     redis = createRedis(`redis://127.0.0.1:${port}`, { failFast: true });
     const records = new JobRecordStore(redis, new RedisKeys('errors'), 3600);
     const lines: LogLine[] = [];
