@@ -23,9 +23,7 @@ export interface ApiServices {
   store: ObjectStore;
   records: JobRecordStore;
   diarizeQueue: DiarizeQueue;
-  webhookQueue: WebhookQueue;
   jobPolicy: QueuePolicy;
-  webhookPolicy: QueuePolicy;
   audioValidator: AudioValidator;
   finished: FinishedJobs;
   close(): Promise<void>;
@@ -49,9 +47,7 @@ export function createApiServices(config: ServiceConfig, logger: Logger): ApiSer
   const store = createObjectStore(config.storage);
   const records = new JobRecordStore(redis, keys, config.retention.jobTtlSeconds);
   const diarizeQueue = createDiarizeQueue(redis, config.queuePrefix);
-  const webhookQueue = createWebhookQueue(redis, config.queuePrefix);
   diarizeQueue.on('error', () => undefined);
-  webhookQueue.on('error', () => undefined);
   const finished = new FinishedJobs(subscriber, keys.finishedChannel, records, logger);
 
   return {
@@ -62,14 +58,12 @@ export function createApiServices(config: ServiceConfig, logger: Logger): ApiSer
     store,
     records,
     diarizeQueue,
-    webhookQueue,
     jobPolicy: { attempts: config.worker.attempts, backoffMs: config.worker.backoffMs, ttlSeconds: config.retention.jobTtlSeconds },
-    webhookPolicy: { attempts: config.webhooks.attempts, backoffMs: config.webhooks.backoffMs, ttlSeconds: config.retention.jobTtlSeconds },
     audioValidator: new EngineAudioValidator(config.worker.maxAudioSeconds, (problem) => logger.error(problem)),
     finished,
     close: async () => {
       finished.close();
-      await Promise.allSettled([diarizeQueue.close(), webhookQueue.close()]);
+      await Promise.allSettled([diarizeQueue.close()]);
       subscriber.disconnect();
       redis.disconnect();
       (store as { destroy?: () => void }).destroy?.();

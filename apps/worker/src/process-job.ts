@@ -6,14 +6,11 @@ import type { DiarizationEngine } from '@diarization/engine';
 import {
   coalesce,
   diarizeJobDataSchema,
-  enqueueWebhook,
   isTerminal,
   resultObjectKey,
   summarize,
   toStoredResult,
   type JobRecordStore,
-  type QueuePolicy,
-  type WebhookQueue,
 } from '@diarization/jobs';
 import { downloadToFile, type ObjectStore } from '@diarization/storage';
 import { DelayedError, UnrecoverableError, WaitingError } from 'bullmq';
@@ -42,8 +39,6 @@ export interface DiarizeAttempt {
 export interface ProcessDeps {
   records: JobRecordStore;
   store: ObjectStore;
-  webhooks: WebhookQueue;
-  webhookPolicy: QueuePolicy;
   engine: () => Promise<DiarizationEngine>;
   deleteAudioAfterSuccess: boolean;
   logger: Logger;
@@ -117,7 +112,6 @@ export async function processDiarizeJob(
       return 'canceled';
     }
     if (deps.deleteAudioAfterSuccess) await deps.store.delete(data.audioKey);
-    if (record.webhookUrl !== null) await enqueueWebhook(deps.webhooks, data.jobId, deps.webhookPolicy);
     log.info('job succeeded', { duration: stored.duration, speakers: stored.speakers.length, engine_seconds: result.timings?.total });
     return 'succeeded';
   } catch (error) {
@@ -151,8 +145,8 @@ export async function processDiarizeJob(
     }
     const final = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (final) {
-      const failed = await deps.records.markFailed(data.jobId, jobError);
-      if (failed.changed && record.webhookUrl !== null) await enqueueWebhook(deps.webhooks, data.jobId, deps.webhookPolicy);
+      // the webhook, if any, goes out through the outbox that markFailed itself fills
+      await deps.records.markFailed(data.jobId, jobError);
       log.warn('job failed', { code: jobError.code, error: jobError.message, permanent });
     } else {
       await deps.records.markRetrying(data.jobId, jobError);

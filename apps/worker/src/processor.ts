@@ -6,11 +6,8 @@
 import { createLogger } from '@diarization/config';
 import {
   createRedis,
-  createWebhookQueue,
   JobRecordStore,
   RedisKeys,
-  type QueuePolicy,
-  type WebhookQueue,
 } from '@diarization/jobs';
 import { createObjectStore } from '@diarization/storage';
 import type { SandboxedJob } from 'bullmq';
@@ -33,17 +30,9 @@ function dependencies(): ProcessDeps {
   const logger = createLogger(config.logLevel, { component: 'worker-child', pid: process.pid });
   const onRedisError = (error: Error): void => logger.debug('redis error', { error: error.message });
   const redis = createRedis(config.redisUrl, { failFast: false, onError: onRedisError });
-  const webhooks: WebhookQueue = createWebhookQueue(redis, config.queuePrefix, onRedisError);
-  const webhookPolicy: QueuePolicy = {
-    attempts: config.webhooks.attempts,
-    backoffMs: config.webhooks.backoffMs,
-    ttlSeconds: config.retention.jobTtlSeconds,
-  };
   deps = {
     records: new JobRecordStore(redis, new RedisKeys(config.queuePrefix), config.retention.jobTtlSeconds),
     store: createObjectStore(config.storage),
-    webhooks,
-    webhookPolicy,
     engine: () => sharedEngine(config),
     deleteAudioAfterSuccess: config.retention.deleteAudioAfterSuccess,
     logger,

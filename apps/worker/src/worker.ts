@@ -8,7 +8,7 @@ import {
   createWebhookQueue,
   deliverWebhook,
   DIARIZE_QUEUE,
-  enqueueWebhook,
+  relayWebhookOutbox,
   JobRecordStore,
   RedisKeys,
   removeHeartbeat,
@@ -28,6 +28,8 @@ import { CANCELED_REASON, SHUTDOWN_REASON } from './process-job';
 const MODEL_RETRY_MS = 15_000;
 const STORAGE_RETRY_MS = 5_000;
 const SWEEP_INTERVAL_MS = 60_000;
+/** How often the webhook outbox is relayed besides when a job finishes (a missed announcement). */
+const OUTBOX_RELAY_MS = 5_000;
 const WEBHOOK_CONCURRENCY = 8;
 /** After the grace period, how long an orderly close may still take before connections are cut. */
 const CLOSE_MARGIN_MS = 5_000;
@@ -154,17 +156,26 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
   diarizeEvents.on('error', onRedisError);
   diarizeEvents.on('failed', ({ jobId, failedReason }) => {
     void (async () => {
+      // its webhook, if any, goes out through the outbox that markFailed itself fills
       const failed = await records.markFailed(jobId, { code: 'WORKER_LOST', message: `the job could not be finished: ${failedReason}` });
-      if (!failed.changed) return;
-      log.warn('job failed outside the processor', { job_id: jobId, reason: failedReason });
-      const record = await records.get(jobId);
-      if (record?.webhookUrl) await enqueueWebhook(webhookQueue, jobId, webhookPolicy);
+      if (failed.changed) log.warn('job failed outside the processor', { job_id: jobId, reason: failedReason });
     })().catch((error: unknown) => log.warn('could not record a failed job', { job_id: jobId, error }));
   });
 
-  void subscriber.subscribe(keys.cancelChannel).catch((error: unknown) => log.warn('cancel subscription failed', { error }));
-  subscriber.on('message', (_channel: string, jobId: string) => {
-    if (diarizeWorker.cancelJob(jobId, CANCELED_REASON)) log.info('canceling running job', { job_id: jobId });
+  // Webhooks of finished jobs: the step that finishes a job puts it into the outbox; this queues
+  // them, at once when a job finishes anywhere, and every few seconds for whatever was missed.
+  const relayWebhooks = coalesce(async () => {
+    await relayWebhookOutbox(redis, keys, webhookQueue, webhookPolicy).catch((error: unknown) => log.debug('webhook outbox relay failed', { error }));
+  });
+  const relayTimer = setInterval(() => void relayWebhooks(), OUTBOX_RELAY_MS);
+
+  void subscriber.subscribe(keys.cancelChannel, keys.finishedChannel).catch((error: unknown) => log.warn('event subscription failed', { error }));
+  subscriber.on('message', (channel: string, message: string) => {
+    if (channel === keys.finishedChannel) {
+      void relayWebhooks();
+      return;
+    }
+    if (diarizeWorker.cancelJob(message, CANCELED_REASON)) log.info('canceling running job', { job_id: message });
   });
 
   const sweep = coalesce(async () => {
@@ -177,6 +188,7 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
   const ready = (async () => {
     await initStorage(store, log, stopping.signal);
     void webhookWorker.run().catch((error: unknown) => log.error('webhook worker stopped', { error }));
+    void relayWebhooks();
     while (!stopping.signal.aborted) {
       models = await checkModels(config);
       await heartbeat();
@@ -211,6 +223,7 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
     stopping.abort();
     clearInterval(heartbeatTimer);
     clearInterval(sweepTimer);
+    clearInterval(relayTimer);
     log.info('shutting down: no new jobs; waiting for running ones', { grace_ms: config.worker.shutdownGraceMs });
     // With Redis unreachable BullMQ's close waits for it forever: the process must still stop.
     let deadline: NodeJS.Timeout | undefined;

@@ -14,3 +14,4 @@ export * from './url-guard';
 export * from './http-client';
 export * from './webhook-signing';
 export * from './webhook-delivery';
+export * from './webhook-outbox';

@@ -27,6 +27,14 @@ export class RedisKeys {
     return `${this.prefix}:expiry`;
   }
 
+  /**
+   * Outbox: ids of finished jobs whose webhook must be queued, scored by when they finished.
+   * Written by the same atomic step that finishes the job; emptied by relayWebhookOutbox.
+   */
+  get webhookOutbox(): string {
+    return `${this.prefix}:webhook-outbox`;
+  }
+
   /** Pub/sub: `{id, status}` when a job reaches a terminal state. */
   get finishedChannel(): string {
     return `${this.prefix}:events:finished`;

@@ -70,7 +70,8 @@ const hashSchema = z.object({
  * Moves a record from one of the allowed statuses to a new one and sets fields, atomically.
  * ARGV: allowed (comma list), new status, ttl seconds (0 = not terminal), expiry score, id,
  * channel, then field/value pairs; a field named "?x" is set only when x is not set yet.
- * Terminal transitions set the record's TTL, index it for the storage sweeper and announce it.
+ * Terminal transitions set the record's TTL, index it for the storage sweeper, put a job with a
+ * webhook into the webhook outbox (KEYS[3]) in the same atomic step, and announce it.
  */
 const TRANSITION_SCRIPT = `
 local current = redis.call('HGET', KEYS[1], 'status')
@@ -94,6 +95,10 @@ end
 if tonumber(ARGV[3]) > 0 then
   redis.call('EXPIRE', KEYS[1], ARGV[3])
   redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
+  if redis.call('HEXISTS', KEYS[1], 'webhook_url') == 1 then
+    local time = redis.call('TIME')
+    redis.call('ZADD', KEYS[3], 'NX', time[1] * 1000 + math.floor(time[2] / 1000), ARGV[5])
+  end
   redis.call('PUBLISH', ARGV[6], cjson.encode({id = ARGV[5], status = ARGV[2]}))
 end
 return {1, current}
@@ -207,9 +212,10 @@ export class JobRecordStore {
     ];
     const [changed, previous] = (await this.redis.eval(
       TRANSITION_SCRIPT,
-      2,
+      3,
       this.keys.record(jobId),
       this.keys.expiry,
+      this.keys.webhookOutbox,
       ...args,
     )) as [number, string];
     return { changed: changed === 1, previous: previous as JobStatus | '' };

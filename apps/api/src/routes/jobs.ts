@@ -1,4 +1,4 @@
-import { isTerminal, readTextResult, resultObjectKey, toRttm, enqueueWebhook } from '@diarization/jobs';
+import { isTerminal, readTextResult, resultObjectKey, toRttm } from '@diarization/jobs';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../app-env';
@@ -55,10 +55,10 @@ export function jobRoutes(services: ApiServices): Hono<AppEnv> {
     if (wasActive) {
       const canceled = await services.records.markCanceled(id);
       if (canceled.changed) {
-        // A waiting or delayed job leaves the queue; a running one is told to stop.
+        // A waiting or delayed job leaves the queue; a running one is told to stop. Its webhook
+        // goes out through the outbox that markCanceled itself fills.
         await services.diarizeQueue.remove(id).catch(() => undefined);
         await services.redis.publish(services.keys.cancelChannel, id);
-        if (record.webhookUrl !== null) await enqueueWebhook(services.webhookQueue, id, services.webhookPolicy);
         services.logger.info('job canceled', { job_id: id, was: canceled.previous });
       }
     }
