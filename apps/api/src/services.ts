@@ -1,13 +1,12 @@
 import type { Logger, ServiceConfig } from '@diarization/config';
 import {
   createDiarizeQueue,
+  queuePolicies,
   createRedis,
-  createWebhookQueue,
   JobRecordStore,
   RedisKeys,
   type DiarizeQueue,
   type QueuePolicy,
-  type WebhookQueue,
 } from '@diarization/jobs';
 import { createObjectStore, type ObjectStore } from '@diarization/storage';
 import type { Redis } from 'ioredis';
@@ -58,7 +57,7 @@ export function createApiServices(config: ServiceConfig, logger: Logger): ApiSer
     store,
     records,
     diarizeQueue,
-    jobPolicy: { attempts: config.worker.attempts, backoffMs: config.worker.backoffMs, ttlSeconds: config.retention.jobTtlSeconds },
+    jobPolicy: queuePolicies(config).diarize,
     audioValidator: new EngineAudioValidator(config.worker.maxAudioSeconds, (problem) => logger.error(problem)),
     finished,
     close: async () => {

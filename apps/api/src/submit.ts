@@ -1,9 +1,10 @@
 import { randomUUID, createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import {
   assertPublicUrl,
+  audioExtension,
   audioObjectKey,
   claimIdempotencyKey,
   diarizeOptionsSchema,
@@ -51,10 +52,6 @@ interface IngestedAudio {
   fingerprint: string;
 }
 
-function safeExtension(name: string | null): string {
-  const extension = name === null ? '' : extname(name).toLowerCase();
-  return /^\.[a-z0-9]{1,10}$/.test(extension) ? extension : '';
-}
 
 function looksLikeText(contentType: string | null): boolean {
   return contentType !== null && /^(text\/|application\/(json|xml|x-www-form-urlencoded)\b)/i.test(contentType);
@@ -118,13 +115,16 @@ export async function submitJob(c: Context<AppEnv>, services: ApiServices, optio
     try {
       await enqueueDiarization(
         services.diarizeQueue,
-        { jobId: id, audioKey: sink.key, extension: safeExtension(audio.filename), options: toEngineOptions(audio.options) },
+        { jobId: id, audioKey: sink.key, extension: audioExtension(audio.filename), options: toEngineOptions(audio.options) },
         services.jobPolicy,
       );
     } catch (error) {
       await services.records.remove(id).catch(() => undefined);
       throw error;
     }
+    // Queued. Should this fail, or the process die before it, a worker queues the job from its
+    // record (relaySubmitOutbox), which is harmless: the queue keeps one job per id.
+    await services.records.confirmQueued(id).catch(() => undefined);
   } catch (error) {
     await sink?.discard();
     // Let the client retry with the same key after a refused submission.
@@ -195,7 +195,7 @@ async function receiveMultipart(
     services,
     boundary,
     options,
-    (part) => new TeeSink(services.store, audioObjectKey(id), join(workDir, `upload${safeExtension(part.filename)}`), maxBytes),
+    (part) => new TeeSink(services.store, audioObjectKey(id), join(workDir, `upload${audioExtension(part.filename)}`), maxBytes),
   );
   try {
     if (!options.legacy) await checkWebhookUrl(services, parsed.webhook_url);
@@ -277,7 +277,7 @@ async function receiveFromUrl(c: Context<AppEnv>, services: ApiServices, id: str
   const { allowPrivateUrls, maxUploadBytes, audioUrlTimeoutMs } = services.config;
   const url = await asBadRequest(assertPublicUrl(audioUrl, { allowPrivate: allowPrivateUrls, label: 'audio_url' }));
   const filename = url.pathname.split('/').pop() ?? null;
-  const sink = new TeeSink(services.store, audioObjectKey(id), join(workDir, `download${safeExtension(filename)}`), maxUploadBytes);
+  const sink = new TeeSink(services.store, audioObjectKey(id), join(workDir, `download${audioExtension(filename)}`), maxUploadBytes);
   try {
     const signal = AbortSignal.timeout(audioUrlTimeoutMs);
     const response = await asBadRequest(guardedRequest(audioUrl, { allowPrivate: allowPrivateUrls, label: 'audio_url', maxRedirects: 5, signal }));

@@ -8,14 +8,16 @@ import {
   createWebhookQueue,
   deliverWebhook,
   DIARIZE_QUEUE,
+  queuePolicies,
+  relaySubmitOutbox,
   relayWebhookOutbox,
+  createDiarizeQueue,
   JobRecordStore,
   RedisKeys,
   removeHeartbeat,
   sweepExpiredObjects,
   WEBHOOK_QUEUE,
   writeHeartbeat,
-  type QueuePolicy,
   type WebhookJobData,
   type WorkerHeartbeat,
 } from '@diarization/jobs';
@@ -28,8 +30,10 @@ import { CANCELED_REASON, SHUTDOWN_REASON } from './process-job';
 const MODEL_RETRY_MS = 15_000;
 const STORAGE_RETRY_MS = 5_000;
 const SWEEP_INTERVAL_MS = 60_000;
-/** How often the webhook outbox is relayed besides when a job finishes (a missed announcement). */
+/** How often the outboxes are relayed (the webhook one also at once when a job finishes). */
 const OUTBOX_RELAY_MS = 5_000;
+/** A new job the API has not confirmed as queued after this long is queued by a worker. */
+const SUBMIT_CONFIRM_MS = 30_000;
 const WEBHOOK_CONCURRENCY = 8;
 /** After the grace period, how long an orderly close may still take before connections are cut. */
 const CLOSE_MARGIN_MS = 5_000;
@@ -75,11 +79,8 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
   const store = createObjectStore(config.storage);
   const records = new JobRecordStore(redis, keys, config.retention.jobTtlSeconds);
   const webhookQueue = createWebhookQueue(redis, config.queuePrefix, onRedisError);
-  const webhookPolicy: QueuePolicy = {
-    attempts: config.webhooks.attempts,
-    backoffMs: config.webhooks.backoffMs,
-    ttlSeconds: config.retention.jobTtlSeconds,
-  };
+  const diarizeQueue = createDiarizeQueue(redis, config.queuePrefix, onRedisError);
+  const { diarize: jobPolicy, webhooks: webhookPolicy } = queuePolicies(config);
   const stopping = new AbortController();
   const startedAt = new Date().toISOString();
   let models: ModelStatus = { loaded: false, error: 'loading models' };
@@ -167,7 +168,16 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
   const relayWebhooks = coalesce(async () => {
     await relayWebhookOutbox(redis, keys, webhookQueue, webhookPolicy).catch((error: unknown) => log.debug('webhook outbox relay failed', { error }));
   });
-  const relayTimer = setInterval(() => void relayWebhooks(), OUTBOX_RELAY_MS);
+  // New jobs whose API died between creating and queueing them (normally it confirms at once).
+  const relaySubmissions = coalesce(async () => {
+    await relaySubmitOutbox(redis, keys, records, diarizeQueue, jobPolicy, { olderThanMs: SUBMIT_CONFIRM_MS })
+      .then((queued) => queued > 0 && log.warn('queued jobs their API created but did not queue', { jobs: queued }))
+      .catch((error: unknown) => log.debug('submission outbox relay failed', { error }));
+  });
+  const relayTimer = setInterval(() => {
+    void relayWebhooks();
+    void relaySubmissions();
+  }, OUTBOX_RELAY_MS);
 
   void subscriber.subscribe(keys.cancelChannel, keys.finishedChannel).catch((error: unknown) => log.warn('event subscription failed', { error }));
   subscriber.on('message', (channel: string, message: string) => {
@@ -217,6 +227,7 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
     clearTimeout(grace);
     await removeHeartbeat(redis, keys, id).catch(() => undefined);
     await webhookQueue.close().catch(() => undefined);
+    await diarizeQueue.close().catch(() => undefined);
   };
 
   const close = async (): Promise<void> => {

@@ -15,3 +15,4 @@ export * from './http-client';
 export * from './webhook-signing';
 export * from './webhook-delivery';
 export * from './webhook-outbox';
+export * from './submit-outbox';

@@ -28,6 +28,14 @@ export class RedisKeys {
   }
 
   /**
+   * Outbox: ids of new jobs not yet confirmed in the diarize queue, scored by creation time.
+   * Written with the record; a job whose API died before queueing it is queued by relaySubmitOutbox.
+   */
+  get submitOutbox(): string {
+    return `${this.prefix}:submit-outbox`;
+  }
+
+  /**
    * Outbox: ids of finished jobs whose webhook must be queued, scored by when they finished.
    * Written by the same atomic step that finishes the job; emptied by relayWebhookOutbox.
    */

@@ -1,4 +1,6 @@
+import { extname } from 'node:path';
 import { Queue, type JobsOptions } from 'bullmq';
+import type { ServiceConfig } from '@diarization/config';
 import type { Redis } from 'ioredis';
 import { DIARIZE_QUEUE, WEBHOOK_QUEUE } from './keys';
 import type { DiarizeJobData, WebhookJobData } from './schemas';
@@ -8,6 +10,15 @@ export interface QueuePolicy {
   backoffMs: number;
   /** How long finished BullMQ jobs are kept (the service's own records hold the same TTL). */
   ttlSeconds: number;
+}
+
+/** The retry policies of the two queues, from the service's configuration (one place for both). */
+export function queuePolicies(config: Pick<ServiceConfig, 'worker' | 'webhooks' | 'retention'>): { diarize: QueuePolicy; webhooks: QueuePolicy } {
+  const ttlSeconds = config.retention.jobTtlSeconds;
+  return {
+    diarize: { attempts: config.worker.attempts, backoffMs: config.worker.backoffMs, ttlSeconds },
+    webhooks: { attempts: config.webhooks.attempts, backoffMs: config.webhooks.backoffMs, ttlSeconds },
+  };
 }
 
 export function diarizeJobOptions(policy: QueuePolicy): JobsOptions {
@@ -44,6 +55,12 @@ export function createWebhookQueue(connection: Redis, prefix: string, onError: (
   const queue = new Queue<WebhookJobData, unknown, string>(WEBHOOK_QUEUE, { connection, prefix });
   queue.on('error', onError);
   return queue;
+}
+
+/** The extension of an upload's file name worth keeping for its temp copy (".m4a"), or ''. */
+export function audioExtension(filename: string | null): string {
+  const extension = filename === null ? '' : extname(filename).toLowerCase();
+  return /^\.[a-z0-9]{1,10}$/.test(extension) ? extension : '';
 }
 
 export async function enqueueDiarization(queue: DiarizeQueue, data: DiarizeJobData, policy: QueuePolicy): Promise<void> {

@@ -126,6 +126,13 @@ export interface TransitionResult {
   previous: JobStatus | '';
 }
 
+/** Runs a MULTI, failing when any of its commands failed (ioredis reports those per command). */
+async function execOrThrow(multi: ReturnType<Redis['multi']>): Promise<void> {
+  const results = await multi.exec();
+  const failed = results?.find(([error]) => error !== null);
+  if (failed) throw failed[0];
+}
+
 /** Job records in Redis: creation, status transitions, progress and webhook state. */
 export class JobRecordStore {
   constructor(
@@ -159,12 +166,18 @@ export class JobRecordStore {
       };
       fields.webhook = JSON.stringify(pending);
     }
-    await this.redis.hset(this.keys.record(job.id), fields);
+    // the record and its place in the submission outbox together, or neither
+    await execOrThrow(this.redis.multi().hset(this.keys.record(job.id), fields).zadd(this.keys.submitOutbox, now.getTime(), job.id));
   }
 
-  /** Removes a record that never made it into the queue. */
+  /** The new job is in the diarize queue: nothing is left for the submission outbox to do. */
+  async confirmQueued(jobId: string): Promise<void> {
+    await this.redis.zrem(this.keys.submitOutbox, jobId);
+  }
+
+  /** Removes a record (one that never made it into the queue, or a deleted job). */
   async remove(jobId: string): Promise<void> {
-    await this.redis.del(this.keys.record(jobId));
+    await execOrThrow(this.redis.multi().del(this.keys.record(jobId)).zrem(this.keys.submitOutbox, jobId));
   }
 
   async get(jobId: string): Promise<JobRecord | null> {
