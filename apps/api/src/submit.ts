@@ -115,7 +115,7 @@ export async function submitJob(c: Context<AppEnv>, services: ApiServices, optio
     try {
       await enqueueDiarization(
         services.diarizeQueue,
-        { jobId: id, audioKey: sink.key, extension: audioExtension(audio.filename), options: toEngineOptions(audio.options) },
+        { jobId: id, audioKey: sink.key, extension: audioExtension(audio.filename) },
         services.jobPolicy,
       );
     } catch (error) {

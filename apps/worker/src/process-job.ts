@@ -98,7 +98,7 @@ export async function processDiarizeJob(
       await deps.records.setProgress(data.jobId, stage, percent);
       await job.updateProgress({ stage, percent: Math.round(percent) });
     });
-    const result = await engine.diarize(audioPath, { ...data.options, signal: combined, onProgress: report });
+    const result = await engine.diarize(audioPath, { ...record.options, signal: combined, onProgress: report });
     if (abandoned()) throw new Error('the worker process is gone');
 
     const stored = toStoredResult(data.jobId, result);

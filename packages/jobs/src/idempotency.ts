@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { luaScript } from './lua-scripts';
 
 /**
  * While a submission runs, its key holds "pending:<job id>"; once the job record exists and the
@@ -10,28 +11,13 @@ export const PENDING_TTL_SECONDS = 60;
 const RENEW_EVERY_MS = (PENDING_TTL_SECONDS * 1000) / 3;
 
 /** Sets the pending marker unless the key is taken; answers what was there (nil when claimed). */
-const CLAIM_SCRIPT = `
-local current = redis.call('GET', KEYS[1])
-if current then return current end
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-return false
-`;
+const CLAIM_SCRIPT = luaScript('claim-idempotency-key');
 
 /** Acts only while the key still holds this submission's marker: ARGV[2] 'expire' | 'set' | 'del'. */
-const IF_OURS_SCRIPT = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-if ARGV[2] == 'expire' then redis.call('EXPIRE', KEYS[1], ARGV[3])
-elseif ARGV[2] == 'set' then redis.call('SET', KEYS[1], ARGV[4], 'EX', ARGV[3])
-else redis.call('DEL', KEYS[1]) end
-return 1
-`;
+const IF_OURS_SCRIPT = luaScript('if-idempotency-claim-ours');
 
 /** Replaces a finished job's id (ARGV[1]) with this submission's pending marker (ARGV[2]); 1 when done. */
-const TAKE_OVER_SCRIPT = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
-return 1
-`;
+const TAKE_OVER_SCRIPT = luaScript('take-over-idempotency-key');
 
 export type IdempotencyOutcome =
   /** This submission owns the key: complete() once its job is queued, release() if it fails. */

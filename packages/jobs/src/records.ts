@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { RedisKeys } from './keys';
+import { luaScript } from './lua-scripts';
 import {
   JOB_STATUSES,
   engineOptionsSchema,
@@ -66,50 +67,11 @@ const hashSchema = z.object({
   webhook: json(webhookStateSchema).optional(),
 });
 
-/**
- * Moves a record from one of the allowed statuses to a new one and sets fields, atomically.
- * ARGV: allowed (comma list), new status, ttl seconds (0 = not terminal), expiry score, id,
- * channel, then field/value pairs; a field named "?x" is set only when x is not set yet.
- * Terminal transitions set the record's TTL, index it for the storage sweeper, put a job with a
- * webhook into the webhook outbox (KEYS[3]) in the same atomic step, and announce it.
- */
-const TRANSITION_SCRIPT = `
-local current = redis.call('HGET', KEYS[1], 'status')
-if not current then return {0, ''} end
-local allowed = false
-for status in string.gmatch(ARGV[1], '[^,]+') do
-  if status == current then allowed = true end
-end
-if not allowed then return {0, current} end
-redis.call('HSET', KEYS[1], 'status', ARGV[2])
-for i = 7, #ARGV, 2 do
-  local field = ARGV[i]
-  if string.sub(field, 1, 1) == '?' then
-    redis.call('HSETNX', KEYS[1], string.sub(field, 2), ARGV[i + 1])
-  elseif string.sub(field, 1, 1) == '+' then
-    redis.call('HINCRBY', KEYS[1], string.sub(field, 2), ARGV[i + 1])
-  else
-    redis.call('HSET', KEYS[1], field, ARGV[i + 1])
-  end
-end
-if tonumber(ARGV[3]) > 0 then
-  redis.call('EXPIRE', KEYS[1], ARGV[3])
-  redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
-  if redis.call('HEXISTS', KEYS[1], 'webhook_url') == 1 then
-    local time = redis.call('TIME')
-    redis.call('ZADD', KEYS[3], 'NX', time[1] * 1000 + math.floor(time[2] / 1000), ARGV[5])
-  end
-  redis.call('PUBLISH', ARGV[6], cjson.encode({id = ARGV[5], status = ARGV[2]}))
-end
-return {1, current}
-`;
+/** Every status change of a record (lua/transition.lua says what it takes and does). */
+const TRANSITION_SCRIPT = luaScript('transition');
 
 /** Sets one field only while the record exists (never resurrects an expired record). */
-const SET_IF_EXISTS_SCRIPT = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-return 1
-`;
+const SET_IF_EXISTS_SCRIPT = luaScript('set-if-exists');
 
 export interface NewJobRecord {
   id: string;

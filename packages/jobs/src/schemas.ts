@@ -90,13 +90,15 @@ export function toEngineOptions(input: DiarizeOptionsInput): EngineOptions {
   };
 }
 
-/** What a diarize job carries through BullMQ. */
+/**
+ * What a diarize job carries through BullMQ: where its audio is. Its options live in its record
+ * only (one copy, read by the attempt when it starts).
+ */
 export const diarizeJobDataSchema = z.object({
   jobId: z.string().min(1),
   audioKey: z.string().min(1),
   /** File name extension of the original upload (".m4a"), kept for the temp copy. */
   extension: z.string().max(16),
-  options: engineOptionsSchema,
   /** Epoch ms when attempts of this job first found storage unreachable (the job waits meanwhile). */
   storageUnavailableSince: z.number().optional(),
 });

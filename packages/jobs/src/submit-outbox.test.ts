@@ -50,7 +50,7 @@ describe('submission outbox (real Redis)', () => {
     expect(await relaySubmitOutbox(redis, keys, records, queue, policy, { olderThanMs: 30_000, now: created + 1000 })).toBe(0);
     expect(await relaySubmitOutbox(redis, keys, records, queue, policy, { olderThanMs: 30_000, now: created + 31_000 })).toBe(1);
     const queued = await queue.getJob('orphaned');
-    expect(queued?.data).toEqual({ jobId: 'orphaned', audioKey: 'audio/orphaned/original', extension: '.m4a', options: { exclusive: false, numSpeakers: 2 } });
+    expect(queued?.data).toEqual({ jobId: 'orphaned', audioKey: 'audio/orphaned/original', extension: '.m4a' });
     expect(queued?.opts.attempts).toBe(2);
     expect(await outbox()).toEqual([]);
   });

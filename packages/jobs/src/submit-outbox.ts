@@ -22,7 +22,7 @@ export async function relaySubmitOutbox(
   for (const jobId of due) {
     const record = await records.get(jobId);
     if (record?.status === 'queued') {
-      await enqueueDiarization(queue, { jobId, audioKey: record.audioKey, extension: audioExtension(record.filename), options: record.options }, policy);
+      await enqueueDiarization(queue, { jobId, audioKey: record.audioKey, extension: audioExtension(record.filename) }, policy);
       queued++;
     }
     await records.confirmQueued(jobId);
