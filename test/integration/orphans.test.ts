@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, utimesSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { createRedis, JobRecordStore, redisReady, RedisKeys, type NewJobRecord } from '@diarization/jobs';
 import { LocalObjectStore, S3ObjectStore, type ObjectStore } from '@diarization/storage';
 import type { Redis } from 'ioredis';
 import { filesUnder, startApiProcess, uploadTempFolders, type ApiProcess } from '../support/api-process';
 import { waitFor } from '../support/ports';
+import { stalledUpload } from '../support/raw-upload';
 import { startRedis, type TestRedis } from '../support/redis-server';
 import { startS3, type TestS3 } from '../support/s3-server';
 import { TOKEN_A } from '../support/stack';
@@ -19,8 +18,6 @@ import { makeTempDir, type TempDir } from '../support/temp-dir';
  * without touching anything of live jobs.
  */
 
-const BOUNDARY = 'orphan-boundary';
-
 function newJob(id: string): NewJobRecord {
   return { id, owner: 'owner', filename: 'live.wav', audioKey: `audio/${id}/original`, options: { exclusive: false }, webhookUrl: null };
 }
@@ -31,20 +28,6 @@ function backdate(path: string, ageMs: number): void {
   const then = new Date(Date.now() - ageMs);
   for (const entry of readdirSync(path, { recursive: true, withFileTypes: true })) utimesSync(join(entry.parentPath, entry.name), then, then);
   utimesSync(path, then, then);
-}
-
-/** Starts a multipart upload and stops sending after 256 kB. */
-async function stalledUpload(port: number): Promise<Socket> {
-  const socket = connect({ port, host: '127.0.0.1' });
-  await once(socket, 'connect');
-  socket.on('error', () => undefined);
-  socket.write(
-    `POST /jobs HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${TOKEN_A}\r\n` +
-      `Content-Type: multipart/form-data; boundary=${BOUNDARY}\r\nContent-Length: ${50 * 1024 * 1024}\r\n\r\n` +
-      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.wav"\r\nContent-Type: audio/wav\r\n\r\n`,
-  );
-  socket.write(Buffer.alloc(256 * 1024, 3));
-  return socket;
 }
 
 let redisServer: TestRedis;
@@ -104,7 +87,7 @@ describe('an API killed (SIGKILL) mid-upload: the next API reclaims the leftover
     // An upload in progress when the API is killed.
     const first = await startApiProcess(env);
     apis.push(first);
-    const client = await stalledUpload(first.port);
+    const client = await stalledUpload(first.port, TOKEN_A);
     await waitFor('the upload to be under way', async () => uploadTempFolders(tmp).length === 1 && readdirSync(join(data, '.partial')).length === 1, {
       timeoutMs: 10_000,
       intervalMs: 20,

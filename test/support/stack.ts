@@ -33,13 +33,13 @@ export function configFrom(env: Record<string, string>): ServiceConfig {
  * Redis (own process), S3 (s3rver) or a local folder, the API in this process, and workers as
  * child processes running the built `apps/worker/dist/main.js`, as in production.
  */
-export async function startStack(options: { storage: 's3' | 'local'; env?: Record<string, string> }): Promise<Stack> {
+export async function startStack(options: { storage: 's3' | 'local'; env?: Record<string, string>; persistentRedis?: boolean }): Promise<Stack> {
   const cleanups: (() => Promise<void> | void)[] = [];
   const workers: SpawnedService[] = [];
   const extraApis: RunningApi[] = [];
   try {
-    const redis = await startRedis();
-    cleanups.push(() => redis.stop());
+    const redis = await startRedis({ persistent: options.persistentRedis });
+    cleanups.push(() => redis.close());
     let s3: TestS3 | null = null;
     let dataDir: TempDir | null = null;
     const storageEnv: Record<string, string> = {};
