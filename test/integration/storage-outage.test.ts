@@ -9,6 +9,7 @@ import { startSwitchableProxy, type SwitchableProxy } from '../support/switchabl
  * using their attempts) and finish once it is back, instead of failing after their retries.
  */
 describe('storage outage (real S3 server behind a proxy the test cuts)', () => {
+  // (the worker checks storage every 5 s; the outage below is longer)
   let stack: Stack;
   let proxy: SwitchableProxy;
 
@@ -43,8 +44,11 @@ describe('storage outage (real S3 server behind a proxy the test cuts)', () => {
     }
     expect([...seen].filter((status) => status !== 'queued' && status !== 'processing')).toEqual([]);
 
+    // the worker noticed and took no jobs meanwhile
+    await worker.waitForOutput(/storage is unreachable: taking no jobs/, 10_000);
     await proxy.restore();
     const job = await waitForJob(stack.api.url, TOKEN_A, id, undefined, 60_000);
+    expect(worker.output()).toMatch(/storage answers again: taking jobs/);
     expect(job).toMatchObject({ status: 'succeeded', attempts: expect.any(Number) });
     expect(Number(job.attempts)).toBeLessThanOrEqual(2);
     await worker.kill('SIGKILL');

@@ -37,6 +37,8 @@ const SUBMIT_CONFIRM_MS = 30_000;
 const WEBHOOK_CONCURRENCY = 8;
 /** After the grace period, how long an orderly close may still take before connections are cut. */
 const CLOSE_MARGIN_MS = 5_000;
+/** How often a worker checks that storage answers; while it does not, the worker takes no job. */
+const STORAGE_PROBE_MS = 5_000;
 
 export interface RunningWorker {
   readonly id: string;
@@ -195,6 +197,27 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
   });
   const sweepTimer = setInterval(() => void sweep(), SWEEP_INTERVAL_MS);
 
+  // While storage is unreachable every job would fail at once: take none, and let them wait.
+  let storageDown = false;
+  let takingJobs = false;
+  const probeStorage = coalesce(async () => {
+    if (stopping.signal.aborted || !takingJobs) return;
+    const reachable = await store.ping().then(
+      () => true,
+      () => false,
+    );
+    if (!reachable && !storageDown) {
+      storageDown = true;
+      log.warn('storage is unreachable: taking no jobs until it answers again', { storage: store.description });
+      await diarizeWorker.pause(true);
+    } else if (reachable && storageDown) {
+      storageDown = false;
+      log.info('storage answers again: taking jobs', { storage: store.description });
+      await diarizeWorker.resume();
+    }
+  });
+  const storageProbeTimer = setInterval(() => void probeStorage(), STORAGE_PROBE_MS);
+
   const ready = (async () => {
     await initStorage(store, log, stopping.signal);
     void webhookWorker.run().catch((error: unknown) => log.error('webhook worker stopped', { error }));
@@ -209,6 +232,7 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
     if (stopping.signal.aborted || !models.loaded) return;
     for (const notice of models.notices) log.warn(notice);
     void diarizeWorker.run().catch((error: unknown) => log.error('diarize worker stopped', { error }));
+    takingJobs = true;
     log.info('worker ready', {
       concurrency: config.worker.concurrency,
       execution_provider: config.worker.executionProvider,
@@ -235,6 +259,7 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
     clearInterval(heartbeatTimer);
     clearInterval(sweepTimer);
     clearInterval(relayTimer);
+    clearInterval(storageProbeTimer);
     log.info('shutting down: no new jobs; waiting for running ones', { grace_ms: config.worker.shutdownGraceMs });
     // With Redis unreachable BullMQ's close waits for it forever: the process must still stop.
     let deadline: NodeJS.Timeout | undefined;
