@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { once } from 'node:events';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createRedis, redisReady, RedisKeys } from '@diarization/jobs';
@@ -187,6 +188,43 @@ describe('fault suite', () => {
     }
     await worker.kill('SIGKILL');
     report({ fault: 'webhook receiver 500 / 410 / hanging / refusing', runs: 4, recovery: '-', outcome: `jobs succeeded; deliveries ended (${outcomes.join(', ')})` }, finals);
+  });
+
+  it('storage down mid-upload: the upload gets 503 naming storage, and nothing is kept', async () => {
+    const apiTmp = join(tmp.path, 'api-tmp-storage');
+    mkdirSync(apiTmp, { recursive: true });
+    // an API that reaches S3 through the proxy, so that the test can cut it mid-upload
+    const apiProcess = await startApiProcess({ ...stack.env, S3_ENDPOINT: storage.url, TMPDIR: apiTmp });
+    const audio = readFileSync(longAudio(tmp.path, 20)); // 19 MB
+    const boundary = 'fault-suite-boundary';
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.wav"\r\nContent-Type: audio/wav\r\n\r\n`);
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    const socket = connect({ port: apiProcess.port, host: '127.0.0.1' });
+    await once(socket, 'connect');
+    socket.on('error', () => undefined);
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    socket.write(
+      `POST /jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN_A}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\n` +
+        `Content-Length: ${head.length + audio.length + tail.length}\r\n\r\n`,
+    );
+    socket.write(head);
+    socket.write(audio.subarray(0, 12 * 1024 * 1024));
+    await waitFor('the upload to reach a temp folder', async () => uploadTempFolders(apiTmp).length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await storage.cut();
+    const cut = performance.now();
+    socket.write(audio.subarray(12 * 1024 * 1024));
+    socket.write(tail);
+    await waitFor('the answer', async () => /\r\n\r\n[\s\S]*\}/.test(answer), { timeoutMs: 60_000 });
+    const answered = seconds(cut);
+    socket.destroy();
+    await storage.restore();
+    expect(answer).toMatch(/^HTTP\/1\.1 503/);
+    expect(answer).toContain('audio storage is unavailable');
+    await waitFor('the upload to be cleaned up', async () => uploadTempFolders(apiTmp).length === 0 && filesUnder(apiTmp).length === 0);
+    await apiProcess.service.kill('SIGKILL');
+    report({ fault: 'storage down mid-upload', runs: 1, recovery: answered.toFixed(1), outcome: '503 naming storage, upload discarded' }, []);
   });
 
   it('API SIGKILL mid-upload and just after one: nothing is left behind, the accepted job runs', async () => {

@@ -25,11 +25,6 @@ function errorResponse(error: unknown, c: Context<AppEnv>, services: ApiServices
   }
   if (error instanceof UnsafeUrlError) return c.json({ error: error.message }, 400);
   const requestId = c.get('requestId');
-  if (c.req.raw.signal.aborted) {
-    // the client went away mid-request: nobody reads this answer, and nothing is down
-    services.logger.info('the client closed the connection before the request was complete', { request_id: requestId, path: c.req.path });
-    return c.json({ error: 'the request was not received completely' }, 400);
-  }
   // Storage first: its errors can carry the same socket codes (ECONNREFUSED...) as Redis's.
   const dependency = unavailableDependency(error);
   if (dependency !== undefined) {
@@ -41,6 +36,11 @@ function errorResponse(error: unknown, c: Context<AppEnv>, services: ApiServices
     });
     c.header('Retry-After', '5');
     return c.json({ error: dependency.message }, 503);
+  }
+  if (c.req.raw.signal.aborted) {
+    // the client went away mid-request: nobody reads this answer, and nothing is down
+    services.logger.info('the client closed the connection before the request was complete', { request_id: requestId, path: c.req.path });
+    return c.json({ error: 'the request was not received completely' }, 400);
   }
   services.logger.error('unexpected error', { request_id: requestId, path: c.req.path, error });
   return c.json({ error: `internal error (request id ${requestId}); the server log has the details` }, 500);

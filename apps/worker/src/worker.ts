@@ -70,6 +70,16 @@ async function initStorage(store: ObjectStore, logger: Logger, stopping: AbortSi
   }
 }
 
+/** A terminal-move announcement, `{"id", "status"}`; garbage reads as nothing. */
+function parseFinished(message: string): { id: string; status: string } {
+  try {
+    const parsed = JSON.parse(message) as { id?: unknown; status?: unknown };
+    return { id: String(parsed.id ?? ''), status: String(parsed.status ?? '') };
+  } catch {
+    return { id: '', status: '' };
+  }
+}
+
 /** The worker process: diarization (sandboxed), webhook delivery, heartbeat, retention sweep. */
 export function startWorker(config: ServiceConfig, logger: Logger): RunningWorker {
   const id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -181,13 +191,14 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
     void relaySubmissions();
   }, OUTBOX_RELAY_MS);
 
-  void subscriber.subscribe(keys.cancelChannel, keys.finishedChannel).catch((error: unknown) => log.warn('event subscription failed', { error }));
-  subscriber.on('message', (channel: string, message: string) => {
-    if (channel === keys.finishedChannel) {
-      void relayWebhooks();
-      return;
-    }
-    if (diarizeWorker.cancelJob(message, CANCELED_REASON)) log.info('canceling running job', { job_id: message });
+  // Every move into a terminal state is announced by the step that makes it (lua/transition.lua).
+  // A cancel reaches a running attempt this one way: the announcement of its record's move to
+  // "canceled" (the attempt also re-reads its record every 2 s, should the message be missed).
+  void subscriber.subscribe(keys.finishedChannel).catch((error: unknown) => log.warn('event subscription failed', { error }));
+  subscriber.on('message', (_channel: string, message: string) => {
+    void relayWebhooks();
+    const { id, status } = parseFinished(message);
+    if (status === 'canceled' && diarizeWorker.cancelJob(id, CANCELED_REASON)) log.info('canceling running job', { job_id: id });
   });
 
   const sweep = coalesce(async () => {

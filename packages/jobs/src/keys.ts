@@ -48,10 +48,6 @@ export class RedisKeys {
     return `${this.prefix}:events:finished`;
   }
 
-  /** Pub/sub: a job id whose running attempt must stop. */
-  get cancelChannel(): string {
-    return `${this.prefix}:events:cancel`;
-  }
 }
 
 /** Storage keys: the original upload and the result of one job. */

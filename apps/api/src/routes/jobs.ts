@@ -53,14 +53,10 @@ export function jobRoutes(services: ApiServices): Hono<AppEnv> {
     const id = record.id;
     const wasActive = !isTerminal(record.status);
     if (wasActive) {
+      // One atomic step: a running attempt is told through its announcement, a queued job is
+      // skipped when its turn comes, and its webhook goes out through the outbox.
       const canceled = await services.records.markCanceled(id);
-      if (canceled.changed) {
-        // A waiting or delayed job leaves the queue; a running one is told to stop. Its webhook
-        // goes out through the outbox that markCanceled itself fills.
-        await services.diarizeQueue.remove(id).catch(() => undefined);
-        await services.redis.publish(services.keys.cancelChannel, id);
-        services.logger.info('job canceled', { job_id: id, was: canceled.previous });
-      }
+      if (canceled.changed) services.logger.info('job canceled', { job_id: id, was: canceled.previous });
     }
     await services.store.delete(record.audioKey);
     await services.store.delete(resultObjectKey(id));
