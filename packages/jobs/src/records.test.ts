@@ -3,6 +3,7 @@ import { startRedis, type TestRedis } from '../../../test/support/redis-server';
 import { createRedis, redisReady, JobRecordStore, RedisKeys, sweepExpiredObjects, type NewJobRecord } from './index';
 import { LocalObjectStore } from '@diarization/storage';
 import { makeTempDir, type TempDir } from '../../../test/support/temp-dir';
+import { newJobRecord } from '../../../test/support/job-records';
 
 describe('JobRecordStore (real Redis)', () => {
   let server: TestRedis;
@@ -10,14 +11,7 @@ describe('JobRecordStore (real Redis)', () => {
   let records: JobRecordStore;
   const keys = new RedisKeys('test');
 
-  const newJob = (id: string): NewJobRecord => ({
-    id,
-    owner: 'owner-hash',
-    filename: 'meeting.m4a',
-    audioKey: `audio/${id}/original`,
-    options: { exclusive: false, numSpeakers: 2 },
-    webhookUrl: null,
-  });
+  const newJob = (id: string): NewJobRecord => newJobRecord(id);
 
   beforeAll(async () => {
     server = await startRedis();

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { newJobRecord } from '../../../test/support/job-records';
 import { startRedis, type TestRedis } from '../../../test/support/redis-server';
 import { createDiarizeQueue, createRedis, JobRecordStore, redisReady, RedisKeys, relaySubmitOutbox, type DiarizeQueue, type NewJobRecord } from './index';
 
@@ -14,14 +15,7 @@ describe('submission outbox (real Redis)', () => {
   const keys = new RedisKeys('submit-test');
   const policy = { attempts: 2, backoffMs: 100, ttlSeconds: 3600 };
   const outbox = () => redis.zrange(keys.submitOutbox, 0, -1);
-  const job = (id: string): NewJobRecord => ({
-    id,
-    owner: 'owner-hash',
-    filename: 'Meeting.M4A',
-    audioKey: `audio/${id}/original`,
-    options: { exclusive: false, numSpeakers: 2 },
-    webhookUrl: null,
-  });
+  const job = (id: string): NewJobRecord => newJobRecord(id, { filename: 'Meeting.M4A' });
 
   beforeAll(async () => {
     server = await startRedis();

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { newJobRecord } from '../../../test/support/job-records';
 import { startRedis, type TestRedis } from '../../../test/support/redis-server';
 import { createRedis, createWebhookQueue, JobRecordStore, redisReady, RedisKeys, relayWebhookOutbox, type NewJobRecord, type WebhookQueue } from './index';
 
@@ -14,14 +15,7 @@ describe('webhook outbox (real Redis)', () => {
   const keys = new RedisKeys('outbox-test');
   const policy = { attempts: 3, backoffMs: 100, ttlSeconds: 3600 };
 
-  const job = (id: string, webhookUrl: string | null): NewJobRecord => ({
-    id,
-    owner: 'owner-hash',
-    filename: null,
-    audioKey: `audio/${id}/original`,
-    options: { exclusive: false },
-    webhookUrl,
-  });
+  const job = (id: string, webhookUrl: string | null): NewJobRecord => newJobRecord(id, { webhookUrl });
   const outbox = () => redis.zrange(keys.webhookOutbox, 0, -1);
 
   beforeAll(async () => {
