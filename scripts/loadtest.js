@@ -22,7 +22,7 @@ const { values } = parseArgs({
 const UPLOADS = Math.min(Number(values.uploads), 5000);
 const CONCURRENCY = Math.min(Number(values.concurrency), 64);
 const SECONDS = Math.min(Number(values.seconds), 600);
-const TOKEN = 'loadtest-token';
+const TOKEN = 'loadtest-token-0123456789';
 
 /** A 1 s, 16 kHz, 16-bit mono WAV: a tone whose pitch depends on `n`, plus noise. */
 function wav(n) {

@@ -14,7 +14,7 @@ const { startLocalStack, sleep, ROOT } = require('./local-stack');
 const SAMPLE = resolve(ROOT, '../shared/eval/pyannote_sample.wav');
 const RUNS = Number(process.argv[2] ?? 10);
 const STORAGE = process.argv[3] ?? 's3';
-const TOKEN = 'measure-token';
+const TOKEN = 'measure-overhead-token';
 const SECRET = `whsec_${Buffer.alloc(32, 3).toString('base64')}`;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { SHARED_MODELS } from '../../test/shared-paths';
 import { installModels, type InstallOutcome } from './install';
 import { checkModel, describeProblem, INSTALL_HINT, installHint } from './status';
-import { findModel, parseManifest, Manifest, loadManifest } from './manifest';
+import { defaultModelsDir, findModel, parseManifest, Manifest, loadManifest } from './manifest';
 
 const payload = Buffer.from('pretend these are model weights');
 const digest = createHash('sha256').update(payload).digest('hex');
@@ -175,6 +175,14 @@ describe('installHint', () => {
   it('names --only for a downloadable benchmark-only model, which a plain run skips', () => {
     const local = withEntries({ id: 'bench', file: 'bench.onnx', urls: ['https://example.org/bench.onnx'], benchmarkOnly: true });
     expect(installHint(local.models[0], local)).toBe('npm run models -- --only bench (or: npm run models -- --from DIR)');
+  });
+});
+
+describe('defaultModelsDir', () => {
+  it('takes an empty MODELS_DIR (as .env.example has it) for unset', () => {
+    expect(defaultModelsDir({ MODELS_DIR: '' })).toBe(defaultModelsDir({}));
+    expect(defaultModelsDir({ MODELS_DIR: '  ' })).toBe(defaultModelsDir({}));
+    expect(defaultModelsDir({ MODELS_DIR: '/srv/models' })).toBe('/srv/models');
   });
 });
 

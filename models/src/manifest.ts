@@ -137,9 +137,9 @@ export type Derivation = z.infer<typeof derivation>;
 /** models/manifest.json of this checkout. */
 export const DEFAULT_MANIFEST_PATH = resolve(__dirname, '..', 'manifest.json');
 
-/** Where model files are installed unless MODELS_DIR says otherwise. */
+/** Where model files are installed unless MODELS_DIR says otherwise (empty, as in .env.example, means unset). */
 export function defaultModelsDir(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.MODELS_DIR ?? resolve(__dirname, '..', 'weights'));
+  return resolve(env.MODELS_DIR?.trim() || resolve(__dirname, '..', 'weights'));
 }
 
 export function parseManifest(json: unknown, source = 'manifest'): Manifest {

@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from '../support/ports';
 import { REPO_ROOT, WORKER_MAIN } from '../support/processes';
+import { makeTempDir } from '../support/temp-dir';
 
 const API_MAIN = resolve(REPO_ROOT, 'apps/api/dist/main.js');
 
@@ -27,6 +30,31 @@ describe('start-up configuration errors', () => {
         'See .env.example for every variable and its default.\n',
     );
     expect(result.stdout).toBe('');
+  });
+
+  it('says in one line that the port is taken, and exits 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolvePort) => taken.listen(0, '127.0.0.1', resolvePort));
+    const port = (taken.address() as AddressInfo).port;
+    const data = makeTempDir();
+    try {
+      // Redis is not there either: the API starts anyway (503 until it is), then cannot listen
+      const result = run(API_MAIN, {
+        DIARIZATION_TOKEN: 'startup-test-token-0123',
+        DIARIZATION_HOST: '127.0.0.1',
+        DIARIZATION_PORT: String(port),
+        REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+        STORAGE_DIR: data.path,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim().split('\n').pop()).toBe(
+        `cannot listen on 127.0.0.1:${port}: port ${port} is already in use: stop what listens there or set DIARIZATION_PORT`,
+      );
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      taken.close();
+      data.remove();
+    }
   });
 
   it('stops the worker the same way', () => {

@@ -1,6 +1,7 @@
 /** `npm start`: the API and one worker in one process, for a single machine with Redis. */
 import { createLogger, loadConfigOrExit } from '@diarization/config';
 import { handleShutdownSignals, startWorker } from '@diarization/worker';
+import { exitOnStartFailure } from './start-failure';
 import { startApi } from './server';
 
 const config = loadConfigOrExit('all');
@@ -14,4 +15,5 @@ void startApi(config, logger).then((api) => {
     if (apiClosed.status === 'rejected') throw apiClosed.reason;
     if (workerClosed.status === 'rejected') throw workerClosed.reason;
   });
-});
+}, exitOnStartFailure);
+

@@ -1,4 +1,5 @@
 import { createLogger, loadConfigOrExit } from '@diarization/config';
+import { exitOnStartFailure } from './start-failure';
 import { startApi } from './server';
 
 const config = loadConfigOrExit('api');
@@ -21,4 +22,5 @@ void startApi(config, logger).then((api) => {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-});
+}, exitOnStartFailure);
+

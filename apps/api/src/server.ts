@@ -95,6 +95,24 @@ function startOrphanSweeps(services: ApiServices, log: Logger): { stop(): Promis
   };
 }
 
+/** The API could not listen (port taken, address not available...): one line a person can act on. */
+export class ListenError extends Error {
+  constructor(host: string, port: number, cause: unknown) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EADDRINUSE'
+        ? `port ${port} is already in use: stop what listens there or set DIARIZATION_PORT`
+        : code === 'EACCES'
+          ? `port ${port} needs privileges: use a port above 1023 (DIARIZATION_PORT)`
+          : code === 'EADDRNOTAVAIL'
+            ? `${host} is not an address of this machine: set DIARIZATION_HOST`
+            : cause instanceof Error
+              ? cause.message
+              : String(cause);
+    super(`cannot listen on ${host}:${port}: ${why}`, { cause });
+  }
+}
+
 /** Builds the services and serves the API; storage and Redis may still be down (503 until up). */
 export async function startApi(config: ServiceConfig, logger: Logger): Promise<RunningApi> {
   const log = logger.child({ component: 'api' });
@@ -105,17 +123,24 @@ export async function startApi(config: ServiceConfig, logger: Logger): Promise<R
   );
   const app = createApp(services);
   const inFlight = new InFlight();
-  const server = await new Promise<Server>((resolve) => {
-    const started = serve(
-      {
-        fetch: (request, env) => inFlight.run(async () => app.fetch(request, env)),
-        hostname: config.host,
-        port: config.port,
-        serverOptions: nodeServerOptions(config.requestLimits),
-      },
-      () => resolve(started as Server),
-    );
-  });
+  let server: Server;
+  try {
+    server = await new Promise<Server>((resolve, reject) => {
+      const started = serve(
+        {
+          fetch: (request, env) => inFlight.run(async () => app.fetch(request, env)),
+          hostname: config.host,
+          port: config.port,
+          serverOptions: nodeServerOptions(config.requestLimits),
+        },
+        () => resolve(started as Server),
+      ) as Server;
+      started.once('error', reject);
+    });
+  } catch (error) {
+    await services.close();
+    throw new ListenError(config.host, config.port, error);
+  }
   const deadlines = new RequestDeadlines(server, config.requestLimits, log);
   const sweeps = startOrphanSweeps(services, log);
   const port = (server.address() as AddressInfo).port;

@@ -44,6 +44,10 @@ const redisUrl = z
     message: 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379',
   });
 
+/** Bearer tokens shorter than this are too easy to guess. */
+export const MIN_TOKEN_LENGTH = 16;
+const GENERATE_TOKEN = 'generate one with: openssl rand -hex 32';
+
 const tokenList = z
   .string()
   .transform((value) =>
@@ -53,7 +57,13 @@ const tokenList = z
       .filter((token) => token.length > 0),
   )
   .refine((tokens) => tokens.length > 0, { message: 'must hold at least one token' })
-  .refine((tokens) => tokens.every((token) => !/\s/.test(token)), { message: 'tokens must not contain spaces' });
+  .refine((tokens) => tokens.every((token) => !/\s/.test(token)), { message: 'tokens must not contain spaces' })
+  .refine((tokens) => tokens.every((token) => !/^change-?me/i.test(token)), {
+    message: `is still the placeholder of .env.example: set a random token (${GENERATE_TOKEN})`,
+  })
+  .refine((tokens) => tokens.every((token) => token.length >= MIN_TOKEN_LENGTH), {
+    message: `tokens must be at least ${MIN_TOKEN_LENGTH} characters (${GENERATE_TOKEN})`,
+  });
 
 const webhookSecret = z
   .string()
