@@ -27,6 +27,23 @@ function badRequest(schema: typeof diarizeOptionsSchema, input: unknown): HttpEr
   throw new Error(`expected ${JSON.stringify(input)} to be refused`);
 }
 
+describe('booleans as clients send them', () => {
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['on', true],
+    ['false', false],
+    ['0', false],
+    ['', false],
+  ])('reads exclusive=%j as %j (PHP sends false as an empty field)', (value, expected) => {
+    expect(parseOrBadRequest(diarizeOptionsSchema, { exclusive: value }).exclusive).toBe(expected);
+  });
+
+  it('still refuses what is not a boolean', () => {
+    expect(badRequest(diarizeOptionsSchema, { exclusive: 'perhaps' }).message).toBe('exclusive: must be true or false');
+  });
+});
+
 describe('speaker counts in the API (the engine\'s rules, snake_case names)', () => {
   it.each([
     [{ num_speakers: '2', min_speakers: '3' }, 'num_speakers: must not be less than min_speakers'],

@@ -26,7 +26,8 @@ const flag = z.preprocess(
     if (typeof value !== 'string') return value;
     const text = value.trim().toLowerCase();
     if (['true', '1', 'yes', 'on'].includes(text)) return true;
-    if (['false', '0', 'no', 'off'].includes(text)) return false;
+    // PHP (Laravel's HTTP client) sends false as an empty field
+    if (['false', '0', 'no', 'off', ''].includes(text)) return false;
     return value;
   },
   z.boolean({ error: 'must be true or false' }),
