@@ -1,5 +1,5 @@
 import type { Logger } from '@diarization/config';
-import { isTerminal, type JobRecord, type JobRecordStore } from '@diarization/jobs';
+import { isTerminal, parseFinishedEvent, type JobRecord, type JobRecordStore } from '@diarization/jobs';
 import type { Redis } from 'ioredis';
 
 /** How often a waiter re-reads the record in case a pub/sub message was missed. */
@@ -17,8 +17,8 @@ export class FinishedJobs {
   ) {
     subscriber.subscribe(channel).catch((error: unknown) => logger.warn('could not subscribe to job events', { error }));
     subscriber.on('message', (_channel: string, message: string) => {
-      const id = (JSON.parse(message) as { id?: unknown }).id;
-      if (typeof id === 'string') this.waiters.get(id)?.forEach((wake) => wake());
+      const finished = parseFinishedEvent(message);
+      if (finished !== null) this.waiters.get(finished.id)?.forEach((wake) => wake());
     });
   }
 

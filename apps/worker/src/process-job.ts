@@ -34,8 +34,6 @@ export interface DiarizeAttempt {
   updateData(data: unknown): Promise<void>;
 }
 
-
-
 export interface ProcessDeps {
   records: JobRecordStore;
   store: ObjectStore;

@@ -13,6 +13,7 @@ import {
   relayWebhookOutbox,
   createDiarizeQueue,
   JobRecordStore,
+  parseFinishedEvent,
   RedisKeys,
   removeHeartbeat,
   sweepExpiredObjects,
@@ -28,7 +29,8 @@ import { checkModels, type ModelStatus } from './model-check';
 import { CANCELED_REASON, SHUTDOWN_REASON } from './process-job';
 
 const MODEL_RETRY_MS = 15_000;
-const STORAGE_RETRY_MS = 5_000;
+/** How often a worker checks that storage answers: at start, and while running (no jobs while it does not). */
+const STORAGE_CHECK_MS = 5_000;
 const SWEEP_INTERVAL_MS = 60_000;
 /** How often the outboxes are relayed (the webhook one also at once when a job finishes). */
 const OUTBOX_RELAY_MS = 5_000;
@@ -37,8 +39,6 @@ const SUBMIT_CONFIRM_MS = 30_000;
 const WEBHOOK_CONCURRENCY = 8;
 /** After the grace period, how long an orderly close may still take before connections are cut. */
 const CLOSE_MARGIN_MS = 5_000;
-/** How often a worker checks that storage answers; while it does not, the worker takes no job. */
-const STORAGE_PROBE_MS = 5_000;
 
 export interface RunningWorker {
   readonly id: string;
@@ -65,18 +65,8 @@ async function initStorage(store: ObjectStore, logger: Logger, stopping: AbortSi
       return;
     } catch (error) {
       logger.warn('storage is not reachable yet; retrying', { storage: store.description, error });
-      await sleep(STORAGE_RETRY_MS, stopping);
+      await sleep(STORAGE_CHECK_MS, stopping);
     }
-  }
-}
-
-/** A terminal-move announcement, `{"id", "status"}`; garbage reads as nothing. */
-function parseFinished(message: string): { id: string; status: string } {
-  try {
-    const parsed = JSON.parse(message) as { id?: unknown; status?: unknown };
-    return { id: String(parsed.id ?? ''), status: String(parsed.status ?? '') };
-  } catch {
-    return { id: '', status: '' };
   }
 }
 
@@ -197,8 +187,8 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
   void subscriber.subscribe(keys.finishedChannel).catch((error: unknown) => log.warn('event subscription failed', { error }));
   subscriber.on('message', (_channel: string, message: string) => {
     void relayWebhooks();
-    const { id, status } = parseFinished(message);
-    if (status === 'canceled' && diarizeWorker.cancelJob(id, CANCELED_REASON)) log.info('canceling running job', { job_id: id });
+    const finished = parseFinishedEvent(message);
+    if (finished?.status === 'canceled' && diarizeWorker.cancelJob(finished.id, CANCELED_REASON)) log.info('canceling running job', { job_id: finished.id });
   });
 
   const sweep = coalesce(async () => {
@@ -227,7 +217,7 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
       await diarizeWorker.resume();
     }
   });
-  const storageProbeTimer = setInterval(() => void probeStorage(), STORAGE_PROBE_MS);
+  const storageProbeTimer = setInterval(() => void probeStorage(), STORAGE_CHECK_MS);
 
   const ready = (async () => {
     await initStorage(store, log, stopping.signal);

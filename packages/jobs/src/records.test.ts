@@ -1,9 +1,17 @@
 import type { Redis } from 'ioredis';
 import { startRedis, type TestRedis } from '../../../test/support/redis-server';
-import { createRedis, redisReady, JobRecordStore, RedisKeys, sweepExpiredObjects, type NewJobRecord } from './index';
+import { createRedis, parseFinishedEvent, redisReady, JobRecordStore, RedisKeys, sweepExpiredObjects, type NewJobRecord } from './index';
 import { LocalObjectStore } from '@diarization/storage';
 import { makeTempDir, type TempDir } from '../../../test/support/temp-dir';
 import { newJobRecord } from '../../../test/support/job-records';
+
+describe('parseFinishedEvent', () => {
+  it('reads the announcement of a terminal move, and garbage as null', () => {
+    expect(parseFinishedEvent('{"id":"a","status":"canceled"}')).toEqual({ id: 'a', status: 'canceled' });
+    expect(parseFinishedEvent('not json')).toBeNull();
+    expect(parseFinishedEvent('{"id":3}')).toBeNull();
+  });
+});
 
 describe('JobRecordStore (real Redis)', () => {
   let server: TestRedis;

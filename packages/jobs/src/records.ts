@@ -70,6 +70,22 @@ const hashSchema = z.object({
 /** Every status change of a record (lua/transition.lua says what it takes and does). */
 const TRANSITION_SCRIPT = luaScript('transition');
 
+/** A terminal move as lua/transition.lua announces it on RedisKeys.finishedChannel. */
+export interface FinishedEvent {
+  id: string;
+  status: string;
+}
+
+/** Reads an announcement of a terminal move; a malformed one reads as null. */
+export function parseFinishedEvent(message: string): FinishedEvent | null {
+  try {
+    const parsed = JSON.parse(message) as { id?: unknown; status?: unknown };
+    return typeof parsed.id === 'string' && typeof parsed.status === 'string' ? { id: parsed.id, status: parsed.status } : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Sets one field only while the record exists (never resurrects an expired record). */
 const SET_IF_EXISTS_SCRIPT = luaScript('set-if-exists');
 
