@@ -1,4 +1,5 @@
-# CPU image for the API, the worker and the one-shot model installer.
+# CPU image for the API, the worker and the one-shot model installer; for the API and one worker
+# in one container, run `node apps/all-in-one/dist/main.js` (what `npm start` runs).
 # Build: docker build -t diarization .   (the GPU worker uses Dockerfile.gpu)
 FROM node:22-bookworm-slim AS build
 WORKDIR /app

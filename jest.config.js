@@ -10,8 +10,8 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@diarization/models$': '<rootDir>/models/src',
-    '^@diarization/engine/io$': '<rootDir>/packages/engine/src/io',
-    '^@diarization/(engine|evaluation|config|storage|jobs)$': '<rootDir>/packages/$1/src',
+    '^@diarization/engine/(io|assignment)$': '<rootDir>/packages/engine/src/$1',
+    '^@diarization/(common|engine|evaluation|config|storage|jobs|transcripts)$': '<rootDir>/packages/$1/src',
   },
   globalSetup: '<rootDir>/test/global-setup.ts',
   testTimeout: 120000,

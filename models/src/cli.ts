@@ -29,7 +29,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const manifest = loadManifest(values.manifest ?? DEFAULT_MANIFEST_PATH);
-  const modelsDir = values['models-dir'] ?? defaultModelsDir();
+  const modelsDir = values['models-dir'] ?? defaultModelsDir(process.env);
   const only = values.only?.split(',').map((id) => id.trim()).filter(Boolean);
 
   if (values.check) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { describeZodError } from '@diarization/common';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 const tensorName = z.string().min(1);
@@ -137,16 +138,22 @@ export type Derivation = z.infer<typeof derivation>;
 /** models/manifest.json of this checkout. */
 export const DEFAULT_MANIFEST_PATH = resolve(__dirname, '..', 'manifest.json');
 
-/** Where model files are installed unless MODELS_DIR says otherwise (empty, as in .env.example, means unset). */
-export function defaultModelsDir(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.MODELS_DIR?.trim() || resolve(__dirname, '..', 'weights'));
+/** Where model files are installed by default: models/weights in the checkout. */
+export const DEFAULT_MODELS_DIR = resolve(__dirname, '..', 'weights');
+
+/**
+ * The models folder a command-line caller's environment names: MODELS_DIR, or the default when
+ * it is unset or empty (as in .env.example). The caller passes its environment; libraries (the
+ * engine) take the folder from their caller and read no environment.
+ */
+export function defaultModelsDir(env: { MODELS_DIR?: string }): string {
+  return resolve(env.MODELS_DIR?.trim() || DEFAULT_MODELS_DIR);
 }
 
 export function parseManifest(json: unknown, source = 'manifest'): Manifest {
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new Error(`${source} is invalid: ${problems.join('; ')}`);
+    throw new Error(`${source} is invalid: ${describeZodError(parsed.error, { rootLabel: '(root)' })}`);
   }
   return parsed.data;
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../support/processes';
 import { makeTempDir } from '../support/temp-dir';
@@ -22,6 +22,20 @@ function composeConfig(): string {
 function serviceBlock(config: string, name: string): string {
   const match = new RegExp(`\\n  ${name}:\\n((?:    .*\\n|\\n)*)`).exec(config);
   if (match === null) throw new Error(`no service ${name}`);
+  return match[1];
+}
+
+/** The names of the services in the rendered config. */
+function serviceNames(config: string): string[] {
+  const services = /\nservices:\n((?: {2}.*\n|\n)*)/.exec(`\n${config}`);
+  if (services === null) throw new Error('no services');
+  return [...services[1].matchAll(/^ {2}([\w-]+):$/gm)].map((match) => match[1]);
+}
+
+/** The image of a service block (every service here names one). */
+function imageOf(block: string): string {
+  const match = /^    image: (\S+)$/m.exec(block);
+  if (match === null) throw new Error(`no image in:\n${block}`);
   return match[1];
 }
 
@@ -59,5 +73,44 @@ function serviceBlock(config: string, name: string): string {
     expect(gpu).toMatch(/profiles:\n\s+- gpu/);
     expect(gpu).toMatch(/EXECUTION_PROVIDER: cuda/);
     expect(serviceBlock(config, 'worker')).not.toMatch(/profiles:/);
+  });
+
+  it('builds the CPU image once, in the models service, and runs that same image for api and worker', () => {
+    const services = serviceNames(config);
+    const defaultProfile = services.filter((name) => !/\n    profiles:/.test(`\n${serviceBlock(config, name)}`));
+    const building = defaultProfile.filter((name) => /^    build:/m.test(serviceBlock(config, name)));
+    expect(building).toEqual(['models']);
+    const models = serviceBlock(config, 'models');
+    expect(models).toMatch(/^    pull_policy: build$/m);
+    const image = imageOf(models);
+    for (const name of ['api', 'worker']) {
+      const block = serviceBlock(config, name);
+      expect(imageOf(block)).toBe(image);
+      // Never pulled from a registry: the models service builds it (compose builds before it creates containers).
+      expect(block).toMatch(/^    pull_policy: never$/m);
+      expect(block).toMatch(/^      models:\n        condition: service_(started|completed_successfully)$/m);
+    }
+    // No two services build the same image (the GPU worker builds its own, from Dockerfile.gpu).
+    const builtImages = services.filter((name) => /^    build:/m.test(serviceBlock(config, name))).map((name) => imageOf(serviceBlock(config, name)));
+    expect(new Set(builtImages).size).toBe(builtImages.length);
+  });
+
+  it('pins every image to a tag other than latest, MinIO to its release tags', () => {
+    for (const name of serviceNames(config)) {
+      const image = imageOf(serviceBlock(config, name));
+      expect(image).toMatch(/^[\w./-]+:[\w.-]+$/);
+      expect(image).not.toMatch(/:latest$/);
+    }
+    expect(imageOf(serviceBlock(config, 'minio'))).toMatch(/^minio\/minio:RELEASE\.\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/);
+    expect(imageOf(serviceBlock(config, 'minio-setup'))).toMatch(/^minio\/mc:RELEASE\.\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/);
+  });
+
+  it('installs the models from ./models-offline when MODELS_FROM is set', () => {
+    const models = serviceBlock(config, 'models');
+    expect(models).toMatch(/--from "\$\$MODELS_FROM"/);
+    expect(models).toMatch(/models-offline:\/offline:ro/);
+    // Mounted, never copied: the model files stay out of the build context and the image.
+    const ignored = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n').map((line) => line.trim());
+    expect(ignored).toContain('models-offline');
   });
 });

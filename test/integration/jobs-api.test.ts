@@ -1,9 +1,8 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { audioObjectKey, resultObjectKey } from '@diarization/jobs';
 import { S3ObjectStore } from '@diarization/storage';
@@ -11,6 +10,7 @@ import type { RunningApi } from '../../apps/api/src/server';
 import { fakeWav, longAudio, m4aAudio, SAMPLE_WAV, SHORT_OGG } from '../support/audio';
 import { truncated } from '../support/audio-formats';
 import { audioForm, call, uploadJob, waitForJob } from '../support/http';
+import { sendFile, startLoopbackServer, type LoopbackServer } from '../support/loopback-server';
 import { waitFor } from '../support/ports';
 import { startStack, TOKEN_A, TOKEN_B, WEBHOOK_SECRET, type Stack } from '../support/stack';
 import { makeTempDir, type TempDir } from '../support/temp-dir';
@@ -34,8 +34,7 @@ describe('job service end to end (Redis, S3, real models)', () => {
   let stack: Stack;
   let api: string;
   let tmp: TempDir;
-  let files: Server;
-  let filesUrl: string;
+  let files: LoopbackServer;
   const webhooks: ReceivedWebhook[] = [];
   /** /audio/held.ogg answers only once release() is called; `requested` lists what was asked for. */
   const held = { requested: new Set<string>(), release: (): void => undefined };
@@ -47,7 +46,7 @@ describe('job service end to end (Redis, S3, real models)', () => {
     await stack.startWorker();
     // Serves test audio (audio_url) and receives webhooks.
     const m4a = m4aAudio(tmp.path);
-    files = createServer((request, response) => {
+    files = await startLoopbackServer((request, response) => {
       if (request.method === 'POST' && request.url === '/hooks') {
         let body = '';
         request.on('data', (chunk) => (body += String(chunk)));
@@ -56,33 +55,26 @@ describe('job service end to end (Redis, S3, real models)', () => {
           response.writeHead(204).end();
         });
       } else if (request.url === '/audio/sample.m4a') {
-        response.writeHead(200, { 'content-type': 'audio/mp4', 'content-length': statSync(m4a).size });
-        createReadStream(m4a).pipe(response);
+        sendFile(response, m4a, 'audio/mp4');
       } else if (request.url === '/audio/sample.wav') {
-        response.writeHead(200, { 'content-type': 'audio/wav', 'content-length': statSync(SAMPLE_WAV).size });
-        createReadStream(SAMPLE_WAV).pipe(response);
+        sendFile(response, SAMPLE_WAV, 'audio/wav');
       } else if (request.url === '/audio/chunked.wav') {
         // No Content-Length: the limit must be enforced while streaming.
         response.writeHead(200, { 'content-type': 'audio/wav' });
         createReadStream(SAMPLE_WAV).pipe(response);
       } else if (request.url?.startsWith('/audio/held.ogg')) {
         held.requested.add(request.url);
-        void new Promise<void>((resolve) => (held.release = resolve)).then(() => {
-          response.writeHead(200, { 'content-type': 'audio/ogg', 'content-length': statSync(SHORT_OGG).size });
-          createReadStream(SHORT_OGG).pipe(response);
-        });
+        void new Promise<void>((resolve) => (held.release = resolve)).then(() => sendFile(response, SHORT_OGG, 'audio/ogg'));
       } else if (request.url === '/redirect') {
         response.writeHead(302, { location: '/audio/sample.m4a' }).end();
       } else {
         response.writeHead(404).end('no such file');
       }
     });
-    await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
-    filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
   });
 
   afterAll(async () => {
-    await new Promise<void>((resolve) => (files ? files.close(() => resolve()) : resolve()));
+    await files?.close();
     await stack?.stop();
     tmp?.remove();
   });
@@ -160,13 +152,13 @@ describe('job service end to end (Redis, S3, real models)', () => {
       method: 'POST',
       token: TOKEN_A,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ audio_url: `${filesUrl}/redirect`, webhook_url: `${filesUrl}/hooks`, exclusive: true }),
+      body: JSON.stringify({ audio_url: `${files.url}/redirect`, webhook_url: `${files.url}/hooks`, exclusive: true }),
     });
     expect(response.status).toBe(202);
     const id = String(response.body.id);
     const job = await waitForJob(api, TOKEN_A, id, (body) => (body.webhook as { status?: string } | undefined)?.status === 'delivered');
     expect(job.status).toBe('succeeded');
-    expect(job.webhook).toMatchObject({ url: `${filesUrl}/hooks`, status: 'delivered', attempts: 1, last_status_code: 204 });
+    expect(job.webhook).toMatchObject({ url: `${files.url}/hooks`, status: 'delivered', attempts: 1, last_status_code: 204 });
 
     const hook = webhooks.find((received) => received.body.includes(id));
     expect(hook).toBeDefined();
@@ -183,15 +175,16 @@ describe('job service end to end (Redis, S3, real models)', () => {
       method: 'POST',
       token: TOKEN_A,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ audio_url: `${filesUrl}/missing.wav`, webhook_url: `${filesUrl}/hooks` }),
+      body: JSON.stringify({ audio_url: `${files.url}/missing.wav`, webhook_url: `${files.url}/hooks` }),
     });
     // The download fails at submission time: nothing is queued, so no webhook either.
     expect(response.status).toBe(422);
     expect(response.body.error).toBe('audio_url could not be downloaded: the server answered HTTP 404');
   });
 
-  it('answers the legacy POST /diarize with exactly {speakers, duration}', async () => {
-    const response = await call(api, '/diarize', { method: 'POST', token: TOKEN_A, body: await audioForm(SHORT_OGG) });
+  it('answers the legacy POST /diarize with exactly {speakers, duration}, ignoring fields the old service did not know', async () => {
+    const fields = { num_speakers: '1', webhook_url: 'http://127.0.0.1:9/hook', identify: 'true', return_embeddings: 'true', colour: 'red' };
+    const response = await call(api, '/diarize', { method: 'POST', token: TOKEN_A, body: await audioForm(SHORT_OGG, fields) });
     expect(response.status).toBe(200);
     expect(Object.keys(response.body).sort()).toEqual(['duration', 'speakers']);
     expect(response.body.duration).toBeCloseTo(5.239, 2);
@@ -199,8 +192,11 @@ describe('job service end to end (Redis, S3, real models)', () => {
     expect(speakers.length).toBeGreaterThan(0);
     for (const segment of speakers) {
       expect(Object.keys(segment).sort()).toEqual(['end', 'speaker', 'start']);
-      expect(segment.speaker).toMatch(/^SPEAKER_\d\d$/);
+      expect(segment.speaker).toBe('SPEAKER_00');
     }
+    const refused = await call(api, '/diarize', { method: 'POST', token: TOKEN_A, body: await audioForm(SHORT_OGG, { num_speakers: 'two' }) });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatch(/^num_speakers: /);
   });
 
   it('falls back to 202 with the job when /diarize passes its time limit', async () => {
@@ -241,7 +237,7 @@ describe('job service end to end (Redis, S3, real models)', () => {
       method: 'POST',
       token: TOKEN_A,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ audio_url: `${filesUrl}/audio/sample.wav` }),
+      body: JSON.stringify({ audio_url: `${files.url}/audio/sample.wav` }),
     });
     expect(tooLongUrl).toMatchObject({ status: 422, body: { error: 'the audio is too long: 30 s, the limit is 10 s' } });
     expect(await audioKeys()).toEqual(before);
@@ -301,7 +297,7 @@ describe('job service end to end (Redis, S3, real models)', () => {
       method: 'POST',
       token: TOKEN_A,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ audio_url: `${filesUrl.replace('127.0.0.1', 'localhost')}/audio/sample.m4a` }),
+      body: JSON.stringify({ audio_url: `${files.url.replace('127.0.0.1', 'localhost')}/audio/sample.m4a` }),
     });
     expect(audio.status).toBe(400);
     expect(audio.body.error).toMatch(/audio_url points to a private.*localhost \(resolves to/);
@@ -318,7 +314,7 @@ describe('job service end to end (Redis, S3, real models)', () => {
         method: 'POST',
         token: TOKEN_A,
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ audio_url: `${filesUrl}${path}` }),
+        body: JSON.stringify({ audio_url: `${files.url}${path}` }),
       });
       expect({ path, status: fromUrl.status }).toEqual({ path, status: 413 });
     }
@@ -383,10 +379,10 @@ describe('job service end to end (Redis, S3, real models)', () => {
         headers: { 'content-type': 'application/json', 'idempotency-key': 'held-1' },
         body: JSON.stringify(body),
       });
-    const first = submit({ audio_url: `${filesUrl}/audio/held.ogg?first` });
+    const first = submit({ audio_url: `${files.url}/audio/held.ogg?first` });
     // The API claims the key before it downloads: once the download is asked for, it is held.
     await waitFor('the first download', async () => held.requested.has('/audio/held.ogg?first'));
-    const duplicate = await submit({ audio_url: `${filesUrl}/audio/held.ogg?duplicate` });
+    const duplicate = await submit({ audio_url: `${files.url}/audio/held.ogg?duplicate` });
     expect(duplicate.status).toBe(409);
     expect(duplicate.body).toEqual({ error: 'a request with this Idempotency-Key is still being processed; retry shortly to get its job' });
     expect(duplicate.headers.get('retry-after')).toBe('1');
@@ -396,12 +392,12 @@ describe('job service end to end (Redis, S3, real models)', () => {
     const created = await first;
     expect(created.status).toBe(202);
     expect(created.headers.get('idempotent-replayed')).toBeNull();
-    const replay = await submit({ audio_url: `${filesUrl}/audio/held.ogg?first` });
+    const replay = await submit({ audio_url: `${files.url}/audio/held.ogg?first` });
     expect(replay).toMatchObject({ status: 202, body: { id: created.body.id } });
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect((await call(api, `/jobs/${String(created.body.id)}`, { token: TOKEN_A })).status).toBe(200);
     // the same key with another request is refused, not answered with the first job
-    const other = await submit({ audio_url: `${filesUrl}/audio/held.ogg?replay` });
+    const other = await submit({ audio_url: `${files.url}/audio/held.ogg?replay` });
     expect(other.status).toBe(422);
     expect(other.body.error).toMatch(/Idempotency-Key was used for a different request/);
   });
@@ -449,7 +445,7 @@ describe('job service end to end (Redis, S3, real models)', () => {
 
   it('cancels a running job: the engine stops, the audio is deleted, the status is canceled', async () => {
     const worker = stack.workers[0];
-    const id = await uploadJob(api, TOKEN_A, longAudio(tmp.path, 8), { webhook_url: `${filesUrl}/hooks` });
+    const id = await uploadJob(api, TOKEN_A, longAudio(tmp.path, 8), { webhook_url: `${files.url}/hooks` });
     await waitForJob(api, TOKEN_A, id, (job) => job.status === 'processing' && Number((job.progress as { percent: number }).percent) > 0);
     const response = await call(api, `/jobs/${id}`, { method: 'DELETE', token: TOKEN_A });
     expect(response.status).toBe(200);
@@ -521,5 +517,108 @@ describe('job service end to end (Redis, S3, real models)', () => {
     expect(await store.head(resultObjectKey(id))).toBeNull();
     store.destroy();
   });
-});
 
+  describe("GET /jobs: the caller's own jobs", () => {
+    // tokens of their own, so that the other tests' jobs are not in these listings
+    const CAROL = 'token-carol-0123456789';
+    const DAVE = 'token-dave-0123456789';
+    let listing: RunningApi;
+    /** Carol's jobs, oldest first: the first four canceled, the last one succeeded. */
+    const carols: string[] = [];
+    let daves: string;
+
+    const list = async (query: string, token = CAROL) => call(listing.url, `/jobs${query}`, { token });
+    const ids = (body: Record<string, unknown>): string[] => (body.jobs as { id: string }[]).map((job) => job.id);
+
+    beforeAll(async () => {
+      listing = await stack.startExtraApi({ DIARIZATION_TOKEN: `${CAROL},${DAVE}` });
+      // long audio for the jobs to cancel, each canceled at once, so that none ends before its DELETE
+      const long = longAudio(tmp.path, 4);
+      const submitAndCancel = async (token: string): Promise<string> => {
+        const id = await uploadJob(listing.url, token, long);
+        expect((await call(listing.url, `/jobs/${id}`, { method: 'DELETE', token })).status).toBe(200);
+        return id;
+      };
+      for (let index = 0; index < 4; index++) carols.push(await submitAndCancel(CAROL));
+      daves = await submitAndCancel(DAVE);
+      carols.push(await uploadJob(listing.url, CAROL, SHORT_OGG));
+      expect((await waitForJob(listing.url, CAROL, carols[4])).status).toBe('succeeded');
+    });
+
+    it("lists only the caller's jobs, newest first, as GET /jobs/:id shows them", async () => {
+      const carol = await list('');
+      expect(carol.status).toBe(200);
+      expect(ids(carol.body)).toEqual([...carols].reverse());
+      expect(carol.body.next_cursor).toBeNull();
+      expect(carol.body.links).toEqual({ self: '/jobs' });
+      const newest = (carol.body.jobs as Record<string, unknown>[])[0];
+      expect(newest).toEqual((await call(listing.url, `/jobs/${carols[4]}`, { token: CAROL })).body);
+      expect(ids((await list('', DAVE)).body)).toEqual([daves]);
+      // the stack's own tokens see none of these
+      const aliceOwn = ids((await call(api, '/jobs?limit=100', { token: TOKEN_A })).body);
+      for (const id of [...carols, daves]) expect(aliceOwn).not.toContain(id);
+    });
+
+    it('pages over more jobs than the limit, each job once, and the next link leads on', async () => {
+      const seen: string[] = [];
+      const sizes: number[] = [];
+      let query = '?limit=2';
+      for (let page = 0; page < 10; page++) {
+        const response = await list(query);
+        expect(response.status).toBe(200);
+        sizes.push(ids(response.body).length);
+        seen.push(...ids(response.body));
+        const links = response.body.links as { next?: string };
+        if (response.body.next_cursor === null) {
+          expect(links.next).toBeUndefined();
+          break;
+        }
+        expect(links.next).toBe(`/jobs?limit=2&cursor=${String(response.body.next_cursor)}`);
+        query = String(links.next).slice('/jobs'.length);
+      }
+      expect(sizes).toEqual([2, 2, 1]);
+      expect(seen).toEqual([...carols].reverse());
+      // another token's cursor shows nothing of Carol's
+      const first = await list('?limit=2');
+      const borrowed = await list(`?limit=2&cursor=${String(first.body.next_cursor)}`, DAVE);
+      expect(borrowed.status).toBe(200);
+      for (const id of ids(borrowed.body)) expect(carols).not.toContain(id);
+    });
+
+    it('filters by status', async () => {
+      expect(ids((await list('?status=canceled')).body)).toEqual(carols.slice(0, 4).reverse());
+      expect(ids((await list('?status=succeeded')).body)).toEqual([carols[4]]);
+      expect(ids((await list('?status=queued')).body)).toEqual([]);
+      const paged = await list('?status=canceled&limit=3');
+      expect(ids(paged.body)).toEqual(carols.slice(1, 4).reverse());
+      const next = (paged.body.links as { next: string }).next;
+      expect(next).toMatch(/^\/jobs\?status=canceled&limit=3&cursor=/);
+      expect(ids((await list(next.slice('/jobs'.length))).body)).toEqual([carols[0]]);
+    });
+
+    it('keeps limit within 1..100 and refuses unknown fields and foreign cursors with 400', async () => {
+      expect((await list('?limit=1')).status).toBe(200);
+      expect((await list('?limit=100')).status).toBe(200);
+      const notACursor = 'cursor: not a cursor this service issued (pass next_cursor from the previous page unchanged)';
+      const cases: [string, string][] = [
+        ['?limit=0', 'limit: must be a whole number from 1 to 100'],
+        ['?limit=101', 'limit: must be a whole number from 1 to 100'],
+        ['?limit=2.5', 'limit: must be a whole number from 1 to 100'],
+        ['?limit=', 'limit: must be a whole number from 1 to 100'],
+        ['?status=done', 'status: must be one of queued, processing, succeeded, failed, canceled'],
+        ['?page=2', 'unknown field(s): page'],
+        ['?cursor=bm90LWEtY3Vyc29y', notACursor],
+        ['?cursor=%25%25', notACursor],
+      ];
+      for (const [query, error] of cases) {
+        const response = await list(query);
+        expect({ query, status: response.status, body: response.body }).toEqual({ query, status: 400, body: { error } });
+      }
+    });
+
+    it('drops a deleted job from the listing', async () => {
+      expect((await call(listing.url, `/jobs/${carols[4]}`, { method: 'DELETE', token: CAROL })).status).toBe(204);
+      expect(ids((await list('')).body)).toEqual(carols.slice(0, 4).reverse());
+    });
+  });
+});

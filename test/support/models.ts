@@ -2,5 +2,5 @@ import { defaultModelsDir } from '@diarization/models';
 
 /** Folder with the models the tests use; test/global-setup.ts installs them from ../shared/models. */
 export function testModelsDir(): string {
-  return defaultModelsDir();
+  return defaultModelsDir(process.env);
 }

@@ -11,6 +11,7 @@ import {
 import { createObjectStore, type ObjectStore } from '@diarization/storage';
 import type { Redis } from 'ioredis';
 import { FinishedJobs } from './finished-jobs';
+import { withRequestIds } from './request-log';
 import { EngineAudioValidator, type AudioValidator } from './upload/audio-check';
 
 /** Everything the routes use, built once from the configuration. */
@@ -51,14 +52,18 @@ export function createApiServices(config: ServiceConfig, logger: Logger): ApiSer
 
   return {
     config,
-    logger,
+    logger: withRequestIds(logger),
     keys,
     redis,
     store,
     records,
     diarizeQueue,
     jobPolicy: queuePolicies(config).diarize,
-    audioValidator: new EngineAudioValidator(config.worker.maxAudioSeconds, (problem) => logger.error(problem)),
+    audioValidator: new EngineAudioValidator({
+      maxDurationSeconds: config.worker.maxAudioSeconds,
+      ffmpegPath: config.ffmpegPath,
+      onServerProblem: (problem) => logger.error(problem),
+    }),
     finished,
     close: async () => {
       finished.close();

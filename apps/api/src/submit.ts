@@ -8,14 +8,17 @@ import {
   audioObjectKey,
   claimIdempotencyKey,
   diarizeOptionsSchema,
+  legacyDiarizeOptionsSchema,
   enqueueDiarization,
   guardedRequest,
   toEngineOptions,
   UnsafeUrlError,
   urlJobRequestSchema,
   IdempotencyClaim,
+  VoiceprintStore,
   type DiarizeOptionsInput,
 } from '@diarization/jobs';
+import { MAX_TRANSCRIPT_BYTES } from '@diarization/transcripts';
 import { isStorageUnavailable } from '@diarization/storage';
 import type { Context } from 'hono';
 import type { AppEnv } from './app-env';
@@ -25,13 +28,18 @@ import type { ApiServices } from './services';
 import { HashSink, requestFingerprint } from './upload/fingerprint';
 import { multipartBoundary, parseMultipart, type FileSink, type PartInfo } from './upload/multipart';
 import { TeeSink } from './upload/tee-sink';
+import { readTranscript, storeTranscript, transcriptDigest, transcriptFromJson, TranscriptSink, type ReceivedTranscript } from './upload/transcript';
 import { parseOrBadRequest } from './validation';
 
 const MAX_JSON_BYTES = 64 * 1024;
+/** A JSON request with a transcript in it: the transcript's limit and room for the rest. */
+const MAX_JSON_WITH_TRANSCRIPT_BYTES = MAX_TRANSCRIPT_BYTES + MAX_JSON_BYTES;
+/** Multipart parts that carry a transcript file, and the field that may repeat (identify=id1&identify=id2). */
+const TRANSCRIPT_FIELD = 'transcript';
+const REPEATABLE_FIELD = 'identify';
 /** Room for the multipart framing and form fields around the file itself. */
 const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
 const IDEMPOTENCY_RETRY_AFTER_SECONDS = 1;
-const OPTION_FIELDS = ['num_speakers', 'min_speakers', 'max_speakers', 'exclusive', 'preset', 'webhook_url'];
 
 export interface SubmitOptions {
   /** POST /jobs accepts webhook_url and refuses unknown fields; the legacy call ignores them. */
@@ -50,6 +58,7 @@ interface IngestedAudio {
   options: DiarizeOptionsInput;
   /** What the Idempotency-Key is bound to (requestFingerprint). */
   fingerprint: string;
+  transcript: ReceivedTranscript | null;
 }
 
 
@@ -96,20 +105,26 @@ export async function submitJob(c: Context<AppEnv>, services: ApiServices, optio
   let workDir: string | null = null;
   let sink: TeeSink | null = null;
   let fingerprint: string | undefined;
+  let transcriptKey: string | null = null;
   try {
     workDir = await mkdtemp(join(tmpdir(), 'diarization-upload-'));
     const audio = boundary !== null ? await receiveMultipart(c, services, id, boundary, workDir, options) : await receiveFromUrl(c, services, id, workDir);
     sink = audio.sink;
     fingerprint = audio.fingerprint;
+    // a bad transcript or an unknown voiceprint is refused before the audio is probed
+    const transcript = audio.transcript === null ? null : readTranscript(audio.transcript, audio.options.transcript_format);
+    await checkVoiceprintIds(services, owner, audio.options.identify);
     await services.audioValidator.check(sink.tempPath);
     await rm(sink.tempPath, { force: true });
+    if (transcript !== null) transcriptKey = await storeTranscript(services.store, id, transcript);
 
     await services.records.create({
       id,
       owner,
       filename: audio.filename,
       audioKey: sink.key,
-      options: toEngineOptions(audio.options),
+      // a transcript is attributed from the exclusive diarization, so the job returns that one
+      options: { ...toEngineOptions(audio.options), ...(transcriptKey !== null ? { transcriptKey, exclusive: true } : {}) },
       webhookUrl: options.legacy ? null : (audio.options.webhook_url ?? null),
     });
     try {
@@ -127,6 +142,7 @@ export async function submitJob(c: Context<AppEnv>, services: ApiServices, optio
     await services.records.confirmQueued(id).catch(() => undefined);
   } catch (error) {
     await sink?.discard();
+    if (transcriptKey !== null) await services.store.delete(transcriptKey).catch(() => undefined);
     // Let the client retry with the same key after a refused submission.
     await claim?.release().catch(() => undefined);
     throw error;
@@ -164,6 +180,14 @@ async function claimKey(c: Context<AppEnv>, services: ApiServices, owner: string
   return outcome.claim;
 }
 
+/** Voiceprint ids in `identify` must be the caller's (400 otherwise; deleted later, they are skipped). */
+async function checkVoiceprintIds(services: ApiServices, owner: string, identify: DiarizeOptionsInput['identify']): Promise<void> {
+  if (!Array.isArray(identify)) return;
+  const found = await new VoiceprintStore(services.redis, services.keys).getMany(owner, identify);
+  const unknown = identify.filter((id) => !found.some((voiceprint) => voiceprint.id === id));
+  if (unknown.length > 0) throw badRequest(`identify: no voiceprint ${unknown.join(', ')} (GET /voiceprints lists yours)`);
+}
+
 async function checkWebhookUrl(services: ApiServices, url: string | undefined): Promise<void> {
   if (url === undefined) return;
   if (services.config.webhooks.secret === undefined) {
@@ -190,7 +214,7 @@ async function receiveMultipart(
   options: SubmitOptions,
 ): Promise<IngestedAudio> {
   const maxBytes = services.config.maxUploadBytes;
-  const { sink, filename, options: parsed } = await readMultipart(
+  const { sink, filename, options: parsed, transcript } = await readMultipart(
     c,
     services,
     boundary,
@@ -203,17 +227,17 @@ async function receiveMultipart(
     await sink.discard();
     throw error;
   }
-  return { sink, filename, options: parsed, fingerprint: requestFingerprint({ sha256: sink.sha256 }, parsed) };
+  return { sink, filename, options: parsed, transcript, fingerprint: requestFingerprint({ sha256: sink.sha256, transcript: transcriptDigest(transcript) }, parsed) };
 }
 
 /** The fingerprint of a replayed request: its file is hashed as it streams by, and stored nowhere. */
 async function replayFingerprint(c: Context<AppEnv>, services: ApiServices, boundary: string | null, options: SubmitOptions): Promise<string> {
   if (boundary === null) {
-    const { audio_url: url, ...rest } = parseJsonRequest(await readSmallBody(c.req.raw.body, MAX_JSON_BYTES));
-    return requestFingerprint({ url }, rest);
+    const { audio_url: url, transcript, ...rest } = parseJsonRequest(await readSmallBody(c.req.raw.body, MAX_JSON_WITH_TRANSCRIPT_BYTES));
+    return requestFingerprint({ url, transcript: transcriptDigest(transcriptFromJson(transcript)) }, rest);
   }
-  const { sink, options: parsed } = await readMultipart(c, services, boundary, options, () => new HashSink(services.config.maxUploadBytes));
-  return requestFingerprint({ sha256: sink.sha256 }, parsed);
+  const { sink, options: parsed, transcript } = await readMultipart(c, services, boundary, options, () => new HashSink(services.config.maxUploadBytes));
+  return requestFingerprint({ sha256: sink.sha256, transcript: transcriptDigest(transcript) }, parsed);
 }
 
 /** Reads a multipart body: the file into the sink `makeSink` gives, and the validated options. */
@@ -223,22 +247,34 @@ async function readMultipart<Sink extends FileSink & { discard(): Promise<void> 
   boundary: string,
   options: SubmitOptions,
   makeSink: (part: PartInfo) => Sink,
-): Promise<{ sink: Sink; filename: string | null; options: DiarizeOptionsInput }> {
+): Promise<{ sink: Sink; filename: string | null; options: DiarizeOptionsInput; transcript: ReceivedTranscript | null }> {
   const maxBytes = services.config.maxUploadBytes;
   const declared = Number(c.req.header('content-length') ?? 'NaN');
+  const transcriptAllowance = options.legacy ? 0 : MAX_TRANSCRIPT_BYTES;
   // Far too large: refuse before reading (the connection closes after the answer).
-  if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD_BYTES) throw payloadTooLarge(maxBytes);
+  if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD_BYTES + transcriptAllowance) throw payloadTooLarge(maxBytes);
 
-  const fields = new Map<string, string>();
+  const fields = new Map<string, string | string[]>();
   let sink: Sink | null = null;
   let filename: string | null = null;
+  let transcriptPart: { sink: TranscriptSink; filename: string | null } | null = null;
   try {
     await parseMultipart(streamChunks(c.req.raw.body), boundary, {
       onField: (name, value) => {
-        if (fields.has(name)) throw badRequest(`the field "${name}" was sent twice`);
+        const earlier = fields.get(name);
+        if (name === REPEATABLE_FIELD && !options.legacy) {
+          fields.set(name, earlier === undefined ? [value] : [...earlier, value]);
+          return;
+        }
+        if (earlier !== undefined) throw badRequest(`the field "${name}" was sent twice`);
         fields.set(name, value);
       },
       onFile: (part: PartInfo) => {
+        if (part.name === TRANSCRIPT_FIELD && !options.legacy) {
+          if (transcriptPart !== null) throw badRequest('send one transcript per request');
+          transcriptPart = { sink: new TranscriptSink(), filename: part.filename };
+          return transcriptPart.sink;
+        }
         if (part.name !== 'file') throw badRequest(`unexpected file field "${part.name}": send the audio as the field "file"`);
         if (sink !== null) throw badRequest('send one file per request');
         if (looksLikeText(part.contentType)) throw new HttpError(415, `the uploaded file is ${part.contentType}, not audio`);
@@ -250,10 +286,16 @@ async function readMultipart<Sink extends FileSink & { discard(): Promise<void> 
     const received = sink as Sink | null;
     if (received === null) throw badRequest('no audio: send the file as the multipart field "file"');
 
-    const optionInput = Object.fromEntries(
-      options.legacy ? [...fields].filter(([name]) => OPTION_FIELDS.includes(name) && name !== 'webhook_url') : fields,
-    );
-    return { sink: received, filename, options: parseOrBadRequest(diarizeOptionsSchema, optionInput) };
+    // a small transcript may come as a plain form field too
+    const textTranscript = fields.get(TRANSCRIPT_FIELD);
+    fields.delete(TRANSCRIPT_FIELD);
+    const filePart = transcriptPart as { sink: TranscriptSink; filename: string | null } | null;
+    if (filePart !== null && textTranscript !== undefined) throw badRequest('send the transcript once: as a file or as a field, not both');
+    const transcript: ReceivedTranscript | null =
+      filePart !== null ? { text: filePart.sink.text, filename: filePart.filename } : typeof textTranscript === 'string' ? { text: textTranscript, filename: null } : null;
+
+    const optionsSchema = options.legacy ? legacyDiarizeOptionsSchema : diarizeOptionsSchema;
+    return { sink: received, filename, options: parseOrBadRequest(optionsSchema, Object.fromEntries(fields)), transcript: options.legacy ? null : transcript };
   } catch (error) {
     await (sink as Sink | null)?.discard();
     await discardRest(c.req.raw.body);
@@ -272,7 +314,10 @@ function parseJsonRequest(text: string) {
 }
 
 async function receiveFromUrl(c: Context<AppEnv>, services: ApiServices, id: string, workDir: string): Promise<IngestedAudio> {
-  const { audio_url: audioUrl, ...rest } = parseJsonRequest(await readSmallBody(c.req.raw.body, MAX_JSON_BYTES));
+  const { audio_url: audioUrl, transcript: transcriptField, ...rest } = parseJsonRequest(await readSmallBody(c.req.raw.body, MAX_JSON_WITH_TRANSCRIPT_BYTES));
+  const transcript = transcriptFromJson(transcriptField);
+  // a bad transcript is refused before anything is downloaded
+  if (transcript !== null) readTranscript(transcript, rest.transcript_format);
   await checkWebhookUrl(services, rest.webhook_url);
   const { allowPrivateUrls, maxUploadBytes, audioUrlTimeoutMs } = services.config;
   const url = await asBadRequest(assertPublicUrl(audioUrl, { allowPrivate: allowPrivateUrls, label: 'audio_url' }));
@@ -292,7 +337,7 @@ async function receiveFromUrl(c: Context<AppEnv>, services: ApiServices, id: str
     }
     for await (const chunk of response.body) await sink.write(chunk as Buffer);
     await sink.end();
-    return { sink, filename, options: rest, fingerprint: requestFingerprint({ url: audioUrl }, rest) };
+    return { sink, filename, options: rest, transcript, fingerprint: requestFingerprint({ url: audioUrl, transcript: transcriptDigest(transcript) }, rest) };
   } catch (error) {
     await sink.discard();
     if (error instanceof HttpError || isStorageUnavailable(error)) throw error;

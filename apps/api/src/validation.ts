@@ -1,16 +1,9 @@
 import type { z } from 'zod';
+import { describeZodError } from '@diarization/config';
 import { badRequest, type HttpError } from './errors';
 
-/** One readable sentence per problem, naming the field: "num_speakers: must be ...". */
-export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      if (issue.code === 'unrecognized_keys') return `unknown field(s): ${issue.keys.join(', ')}`;
-      const field = issue.path.join('.');
-      return field ? `${field}: ${issue.message}` : issue.message;
-    })
-    .join('; ');
-}
+/** One readable sentence per problem, naming the field (the one formatter, packages/common). */
+export { describeZodError };
 
 export function parseOrBadRequest<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const parsed = schema.safeParse(input);

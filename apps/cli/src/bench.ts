@@ -9,9 +9,10 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { checkModel, defaultModelsDir, describeProblem, findModel, loadManifest } from '@diarization/models';
-import { decodeAudioFile } from '@diarization/engine';
+import { checkModel, describeProblem, findModel, loadManifest } from '@diarization/models';
+import { decodeAudioFile, SAMPLE_RATE } from '@diarization/engine';
 import { parseCommandLine, positiveInteger } from './arguments';
+import { cliEngineSettings } from './engine-settings';
 import { BENCH_RECORDINGS, BenchAudio } from './bench/bench-audio';
 import { OUR_CONFIGURATIONS, runOurs, runSherpa, type BenchSetup, type RunMeasurement } from './bench/contenders';
 import { DEFAULT_EVAL_DIR } from './eval/dataset';
@@ -43,11 +44,11 @@ async function main(): Promise<number> {
     process.stdout.write('usage: npm run bench -- [FILE] [--seconds 300] [--repeat N] [--threads N]\n');
     return 0;
   }
-  const modelsDir = values['models-dir'] ?? defaultModelsDir();
+  const { modelsDir, ffmpegPath } = cliEngineSettings(values);
   const threads = positiveInteger(values.threads, '--threads') ?? Math.min(availableParallelism(), 16);
   const models = await benchModels(modelsDir);
   if (values.child) {
-    const setup: BenchSetup = { file: resolve(positionals[0]), modelsDir, threads, ...models };
+    const setup: BenchSetup = { file: resolve(positionals[0]), modelsDir, ffmpegPath, threads, ...models };
     const configuration = OUR_CONFIGURATIONS.find((c) => c.name === values.child);
     const measurement = values.child === SHERPA ? await runSherpa(setup) : await runOurs(setup, configuration!);
     process.stdout.write(`${JSON.stringify(measurement)}\n`);
@@ -56,14 +57,14 @@ async function main(): Promise<number> {
 
   const seconds = positiveInteger(values.seconds, '--seconds')!;
   const repeat = positiveInteger(values.repeat, '--repeat')!;
-  const audio = positionals[0] ? undefined : new BenchAudio(DEFAULT_EVAL_DIR);
+  const audio = positionals[0] ? undefined : new BenchAudio(DEFAULT_EVAL_DIR, ffmpegPath);
   try {
     const files = positionals[0]
       ? [{ name: basename(positionals[0]), file: resolve(positionals[0]) }]
       : BENCH_RECORDINGS.map((recording) => ({ name: recording.name, file: audio!.build(recording, seconds) }));
     const results: FileResult[] = [];
     for (const { name, file } of files) {
-      const setup: BenchSetup = { file, modelsDir, threads, ...models };
+      const setup: BenchSetup = { file, modelsDir, ffmpegPath, threads, ...models };
       results.push(await benchFile(name, setup, repeat));
     }
     process.stdout.write(`${report(results, threads, repeat).join('\n')}\n`);
@@ -75,7 +76,7 @@ async function main(): Promise<number> {
 }
 
 async function benchFile(name: string, setup: BenchSetup, repeat: number): Promise<FileResult> {
-  const audioSeconds = (await decodeAudioFile(setup.file)).length / 16000;
+  const audioSeconds = (await decodeAudioFile(setup.file, { ffmpegPath: setup.ffmpegPath })).length / SAMPLE_RATE;
   const runs = new Map<string, RunMeasurement[]>();
   for (let i = 0; i < repeat; i++) {
     // interleaved, so that drifts in machine load hit every contender alike

@@ -37,7 +37,7 @@ describe('npm run diarize', () => {
     const result = JSON.parse(stdout);
     expect(result.duration).toBe(30);
     expect(result.speakers.map((s: { speaker: string }) => s.speaker)).toEqual(['SPEAKER_00', 'SPEAKER_01']);
-    expect(result.segments[0]).toEqual({ speaker: expect.stringMatching(/^SPEAKER_0[01]$/), start: expect.any(Number), end: expect.any(Number) });
+    expect(result.segments[0]).toEqual({ speaker: expect.stringMatching(/^SPEAKER_0[01]$/), start: expect.any(Number), end: expect.any(Number), confidence: expect.any(Number) });
   });
 
   it('reproduces pyannote community-1 from its intermediates (--replay)', () => {
@@ -89,7 +89,7 @@ describe('npm run diarize', () => {
   it.each([
     [['/no/such/file.wav'], 'diarize: could not decode audio: the file does not exist'],
     [[join(SHARED_EVAL, 'medkit_dialog.ogg'), '--num-speakers', 'two'], 'diarize: --num-speakers must be a positive whole number, got "two"'],
-    [[join(SHARED_EVAL, 'medkit_dialog.ogg'), '--format', 'xml'], 'diarize: --format must be one of json, rttm, got "xml"'],
+    [[join(SHARED_EVAL, 'medkit_dialog.ogg'), '--format', 'xml'], 'diarize: --format must be one of json, rttm, html, srt, vtt, got "xml"'],
     [[join(SHARED_EVAL, 'medkit_dialog.ogg'), '--recipe', '2.0'], 'diarize: --recipe must be one of 3.1, community-1, got "2.0"'],
     [[], 'diarize: expected one audio file, got 0 (see --help)'],
     [

@@ -1,16 +1,21 @@
 #!/usr/bin/env node
 /**
  * npm run eval -- [DIR] [--embedding ID] [--recipe R] [--num-speakers N | --oracle-speakers] [--only A,B]
- *                 [--window-step S | --preset P | --speed-dial]
+ *                 [--window-step S | --preset P | --speed-dial] [--confidence] [--identify]
  * Diarizes every recording of DIR (default ../shared/eval), scores DER (no collar, overlap scored,
  * UEM honoured, optimal mapping), prints a table and, last, one JSON line. --speed-dial does that
  * for every window step of SPEED_DIAL and the presets, and prints DER against real-time factor.
+ * --confidence bins the hypothesised speech by segment confidence and prints the error per bin;
+ * --identify measures speaker identification with voiceprints (eval/identification.ts).
  */
 import { resolve } from 'node:path';
 import { DiarizationEngine, PRESETS, RECIPES, type DiarizeOptions, type InternalDiarizeOptions, type Preset } from '@diarization/engine';
 import { aggregateDer, computeDer } from '@diarization/evaluation';
 import { oneOf, parseCommandLine, positiveNumber } from './arguments';
+import { cliEngineSettings } from './engine-settings';
 import { DEFAULT_EVAL_DIR, loadDataset, type EvalItem } from './eval/dataset';
+import { addToBins, emptyBins, errorShare, formatConfidenceBins, type ConfidenceBin } from './eval/confidence-bins';
+import { measureIdentification } from './eval/identification';
 import { formatSpeedDial, formatTable, type DialRow, type FileScore } from './eval/report';
 import { runMain, UsageError } from './run-main';
 import { speakerOptions } from './speaker-options';
@@ -27,13 +32,15 @@ async function main(): Promise<number> {
     'window-step': { type: 'string' },
     preset: { type: 'string' },
     'speed-dial': { type: 'boolean', default: false },
+    confidence: { type: 'boolean', default: false },
+    identify: { type: 'boolean', default: false },
     'models-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
     process.stdout.write(
       'usage: npm run eval -- [DIR] [--embedding ID] [--recipe 3.1|community-1] [--num-speakers N | --oracle-speakers] [--only NAME,NAME] [--threshold T]\n' +
-        '                       [--window-step SECONDS | --preset default|fast | --speed-dial]\n',
+        '                       [--window-step SECONDS | --preset default|fast | --speed-dial] [--confidence] [--identify]\n',
     );
     return 0;
   }
@@ -55,10 +62,22 @@ async function main(): Promise<number> {
   };
   const oracle = values['oracle-speakers'];
 
-  const engine = await DiarizationEngine.load({ modelsDir: values['models-dir'], embedding: values.embedding });
+  const engine = await DiarizationEngine.load({ ...cliEngineSettings(values), embedding: values.embedding });
   try {
     const description = engine.description;
     const embedding = values.embedding ?? description.embedding.id;
+    if (values.identify) {
+      await measureIdentification(engine, items, settings, (line) => process.stdout.write(line));
+      return 0;
+    }
+    if (values.confidence) {
+      const bins = emptyBins();
+      await evaluate(engine, items, settings, oracle, bins);
+      process.stdout.write(`confidence on ${dir}: embedding ${embedding}, ${items.length} file(s); error = share of hypothesised speaker-seconds\n`);
+      process.stdout.write(formatConfidenceBins(bins));
+      process.stdout.write(`${JSON.stringify({ dir, embedding, confidence_bins: bins.map(binJson) })}\n`);
+      return 0;
+    }
     if (values['speed-dial']) {
       const rows: DialRow[] = [];
       for (const dial of SPEED_DIAL) {
@@ -110,7 +129,12 @@ function dialJson(row: DialRow) {
   return { setting: row.setting, der: round(row.total.der), core_der: row.core ? round(row.core.der) : null, rtf: round(row.seconds / row.audio) };
 }
 
-async function evaluate(engine: DiarizationEngine, items: EvalItem[], settings: InternalDiarizeOptions, oracle: boolean) {
+function binJson(bin: ConfidenceBin) {
+  return { low: bin.low, high: bin.high, segments: bin.segments, seconds: round(bin.seconds), error: round(errorShare(bin)) };
+}
+
+/** Scores every item; with `bins`, also adds its segments to the confidence bins. */
+async function evaluate(engine: DiarizationEngine, items: EvalItem[], settings: InternalDiarizeOptions, oracle: boolean, bins?: ConfidenceBin[]) {
   const scores: FileScore[] = [];
   let recipe = '';
   for (const item of items) {
@@ -118,6 +142,7 @@ async function evaluate(engine: DiarizationEngine, items: EvalItem[], settings: 
     const result = await engine.diarize(item.audio, { ...settings, numSpeakers: oracle ? speakersTrue : settings.numSpeakers });
     recipe = result.recipe;
     const der = computeDer(item.reference, result.segments, { uem: item.uem });
+    if (bins) addToBins(bins, item.reference, result.segments, item.uem);
     scores.push({
       name: item.name,
       duration: result.duration,

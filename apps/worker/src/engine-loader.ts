@@ -4,6 +4,7 @@ import { DiarizationEngine, type EngineConfig } from '@diarization/engine';
 export function engineConfig(config: ServiceConfig): EngineConfig {
   return {
     modelsDir: config.modelsDir,
+    ffmpegPath: config.ffmpegPath,
     // CUDA first, CPU for the operators CUDA lacks.
     executionProviders: config.worker.executionProvider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
     intraOpThreads: config.worker.intraOpThreads,

@@ -1,24 +1,20 @@
 import { isDiarizationError } from '@diarization/engine';
-import type { JobError } from '@diarization/jobs';
+import { isPermanentJobError, type JobError, type JobErrorCode } from '@diarization/jobs';
 import { ObjectNotFoundError, isStorageUnavailable } from '@diarization/storage';
 
 export interface ClassifiedError {
   error: JobError;
-  /** Retrying cannot help (bad audio, bad options, audio gone). */
+  /** Retrying cannot help (bad audio, bad options, audio gone): from the job error table. */
   permanent: boolean;
 }
 
-/** Turns whatever an attempt threw into what the client sees, and whether to retry. */
+const classified = (code: JobErrorCode, message: string): ClassifiedError => ({ error: { code, message }, permanent: isPermanentJobError(code) });
+
+/** Turns whatever an attempt threw into what the client sees, and whether to retry (packages/jobs/src/errors.ts). */
 export function classifyError(error: unknown): ClassifiedError {
-  if (isDiarizationError(error)) {
-    return { error: { code: error.code, message: error.message }, permanent: error.permanent };
-  }
-  if (error instanceof ObjectNotFoundError) {
-    return { error: { code: 'AUDIO_MISSING', message: 'the uploaded audio is no longer in storage; submit it again' }, permanent: true };
-  }
-  if (isStorageUnavailable(error)) {
-    return { error: { code: 'STORAGE_UNAVAILABLE', message: error.message }, permanent: false };
-  }
+  if (isDiarizationError(error)) return classified(error.code, error.message);
+  if (error instanceof ObjectNotFoundError) return classified('AUDIO_MISSING', 'the uploaded audio is no longer in storage; submit it again');
+  if (isStorageUnavailable(error)) return classified('STORAGE_UNAVAILABLE', error.message);
   const reason = error instanceof Error ? error.message : String(error);
-  return { error: { code: 'INTERNAL_ERROR', message: `diarization failed unexpectedly: ${reason}` }, permanent: false };
+  return classified('INTERNAL_ERROR', `diarization failed unexpectedly: ${reason}`);
 }

@@ -8,11 +8,15 @@ import {
   diarizeJobDataSchema,
   isTerminal,
   resultObjectKey,
+  storedResultDocument,
   summarize,
   toStoredResult,
+  type ClusterMetrics,
   type JobRecordStore,
+  type VoiceprintStore,
 } from '@diarization/jobs';
 import { downloadToFile, type ObjectStore } from '@diarization/storage';
+import { attributeSpeakers, resolveVoiceprints } from './job-extras';
 import { DelayedError, UnrecoverableError, WaitingError } from 'bullmq';
 import { classifyError } from './job-errors';
 import { PARENT_GONE_REASON } from './parent-watch';
@@ -45,6 +49,10 @@ export interface ProcessDeps {
   /** Storage outages: a job waits, tried again every storageRetryMs, for storageOutageLimitMs at most. */
   storageRetryMs: number;
   storageOutageLimitMs: number;
+  /** Job duration and real-time factor for /metrics. */
+  metrics?: ClusterMetrics;
+  /** The owners' voiceprints (identify, enrollment); without it, identify finds none. */
+  voiceprints?: VoiceprintStore;
 }
 
 export type AttemptOutcome = 'succeeded' | 'canceled' | 'skipped';
@@ -65,9 +73,12 @@ export async function processDiarizeJob(
   const record = await deps.records.get(data.jobId);
   if (record === null || isTerminal(record.status)) {
     log.info('nothing to do for this job', { status: record?.status ?? 'expired' });
+    // canceled while queued: its transcript goes like its audio did
+    if (record?.status === 'canceled' && record.options.transcriptKey !== undefined) await deps.store.delete(record.options.transcriptKey).catch(() => undefined);
     return 'skipped';
   }
   if (!(await deps.records.markProcessing(data.jobId)).changed) return 'skipped';
+  const attemptStarted = performance.now();
   log.info('job started', { attempt: job.attemptsMade + 1 });
 
   // A cancel reaches this attempt through BullMQ's signal (pub/sub) or, should that message
@@ -96,20 +107,35 @@ export async function processDiarizeJob(
       await deps.records.setProgress(data.jobId, stage, percent);
       await job.updateProgress({ stage, percent: Math.round(percent) });
     });
-    const result = await engine.diarize(audioPath, { ...record.options, signal: combined, onProgress: report });
+    const { identify, transcriptKey, returnEmbeddings, ...engineOptions } = record.options;
+    // resolved now: a voiceprint deleted since the job was queued is skipped
+    const voiceprints = identify === undefined ? [] : await resolveVoiceprints(deps.voiceprints, record.owner, identify);
+    // centroids always: a voiceprint can later be made from any of the job's speakers
+    const result = await engine.diarize(audioPath, {
+      ...engineOptions,
+      returnEmbeddings: true,
+      ...(voiceprints.length > 0 ? { voiceprints } : {}),
+      signal: combined,
+      onProgress: report,
+    });
     if (abandoned()) throw new Error('the worker process is gone');
 
-    const stored = toStoredResult(data.jobId, result);
+    const transcript = transcriptKey === undefined ? undefined : await attributeSpeakers(deps.store, transcriptKey, result);
+    const stored = toStoredResult(data.jobId, result, undefined, { returnEmbeddings, identify: identify !== undefined, transcript });
     const resultKey = resultObjectKey(data.jobId);
-    await deps.store.put(resultKey, JSON.stringify(stored), { contentType: 'application/json' });
+    await deps.store.put(resultKey, storedResultDocument(stored, result.speakerEmbeddings), { contentType: 'application/json' });
     if (abandoned()) throw new Error('the worker process is gone');
     const finished = await deps.records.markSucceeded(data.jobId, summarize(stored), resultKey);
     if (!finished.changed) {
       // Canceled while the result was being written: the owner asked for nothing to remain.
       await deps.store.delete(resultKey);
+      if (transcriptKey !== undefined) await deps.store.delete(transcriptKey);
       return 'canceled';
     }
+    void deps.metrics?.jobSucceeded({ processingSeconds: (performance.now() - attemptStarted) / 1000, audioSeconds: stored.duration });
     if (deps.deleteAudioAfterSuccess) await deps.store.delete(data.audioKey);
+    // the result holds the attributed transcript now
+    if (transcriptKey !== undefined) await deps.store.delete(transcriptKey);
     log.info('job succeeded', { duration: stored.duration, speakers: stored.speakers.length, engine_seconds: result.timings?.total });
     return 'succeeded';
   } catch (error) {
@@ -120,6 +146,7 @@ export async function processDiarizeJob(
     }
     if (canceled.signal.aborted || (await deps.records.get(data.jobId))?.status === 'canceled') {
       log.info('job canceled while running');
+      if (record.options.transcriptKey !== undefined) await deps.store.delete(record.options.transcriptKey).catch(() => undefined);
       return 'canceled';
     }
     if (signal?.aborted && signal.reason === SHUTDOWN_REASON) {
@@ -145,6 +172,7 @@ export async function processDiarizeJob(
     if (final) {
       // the webhook, if any, goes out through the outbox that markFailed itself fills
       await deps.records.markFailed(data.jobId, jobError);
+      if (record.options.transcriptKey !== undefined) await deps.store.delete(record.options.transcriptKey).catch(() => undefined);
       log.warn('job failed', { code: jobError.code, error: jobError.message, permanent });
     } else {
       await deps.records.markRetrying(data.jobId, jobError);

@@ -5,15 +5,19 @@
  */
 import { createLogger } from '@diarization/config';
 import {
+  ClusterMetrics,
   createRedis,
+  ENROLL_VOICE_JOB,
   JobRecordStore,
   RedisKeys,
+  VoiceprintStore,
 } from '@diarization/jobs';
 import { createObjectStore } from '@diarization/storage';
 import type { SandboxedJob } from 'bullmq';
 import { configInChild } from './child-config';
 import { sharedEngine } from './engine-loader';
 import { watchParent } from './parent-watch';
+import { processEnrollment } from './enroll-voice';
 import { processDiarizeJob, type AttemptOutcome, type ProcessDeps } from './process-job';
 
 let deps: ProcessDeps | undefined;
@@ -30,10 +34,17 @@ function dependencies(): ProcessDeps {
   const logger = createLogger(config.logLevel, { component: 'worker-child', pid: process.pid });
   const onRedisError = (error: Error): void => logger.debug('redis error', { error: error.message });
   const redis = createRedis(config.redisUrl, { failFast: false, onError: onRedisError });
+  const metrics = new ClusterMetrics(redis, new RedisKeys(config.queuePrefix), (error) => logger.debug('metrics write failed', { error }));
   deps = {
     records: new JobRecordStore(redis, new RedisKeys(config.queuePrefix), config.retention.jobTtlSeconds),
     store: createObjectStore(config.storage),
-    engine: () => sharedEngine(config),
+    engine: () =>
+      sharedEngine(config).catch((error: unknown) => {
+        void metrics.modelLoadFailed('job');
+        throw error;
+      }),
+    metrics,
+    voiceprints: new VoiceprintStore(redis, new RedisKeys(config.queuePrefix)),
     deleteAudioAfterSuccess: config.retention.deleteAudioAfterSuccess,
     logger,
     storageRetryMs: config.worker.storageRetryMs,
@@ -61,6 +72,8 @@ function attemptSignal(signal: AbortSignal | undefined): { signal: AbortSignal; 
 export default async function diarizeProcessor(job: SandboxedJob, token?: string, signal?: AbortSignal): Promise<AttemptOutcome> {
   const attempt = attemptSignal(signal);
   try {
+    // enrollments (POST /voiceprints with a clip) share this queue: they need the same models
+    if (job.name === ENROLL_VOICE_JOB) return await parent.track(processEnrollment(job, attempt.signal, dependencies()));
     return await parent.track(processDiarizeJob(job, token, attempt.signal, dependencies()));
   } finally {
     attempt.release();

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger, ServiceConfig } from '@diarization/config';
 import {
   coalesce,
+  ClusterMetrics,
   createRedis,
   createWebhookQueue,
   deliverWebhook,
@@ -80,6 +81,7 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
   const subscriber = createRedis(config.redisUrl, { failFast: false, onError: onRedisError });
   const store = createObjectStore(config.storage);
   const records = new JobRecordStore(redis, keys, config.retention.jobTtlSeconds);
+  const metrics = new ClusterMetrics(redis, keys, (error) => log.debug('metrics write failed', { error }));
   const webhookQueue = createWebhookQueue(redis, config.queuePrefix, onRedisError);
   const diarizeQueue = createDiarizeQueue(redis, config.queuePrefix, onRedisError);
   const { diarize: jobPolicy, webhooks: webhookPolicy } = queuePolicies(config);
@@ -140,6 +142,7 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
         timeoutMs: config.webhooks.timeoutMs,
         allowPrivateUrls: config.allowPrivateUrls,
         logger: log,
+        metrics,
       });
     },
     {
@@ -227,6 +230,7 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
       models = await checkModels(config);
       await heartbeat();
       if (models.loaded) break;
+      void metrics.modelLoadFailed('startup_check');
       log.error('models could not be loaded; not taking jobs until they can', { error: models.error });
       await sleep(MODEL_RETRY_MS, stopping.signal);
     }

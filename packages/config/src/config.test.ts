@@ -70,6 +70,13 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('refuses tokens a client cannot send as a Bearer token (RFC 6750 token68)', () => {
+    expect(problemsOf({ DIARIZATION_TOKEN: 'tok\u00e9n-with-accent-0123' }, 'api')).toEqual([
+      'DIARIZATION_TOKEN: tokens may only hold letters, digits and . _ ~ + / - (then = padding) (generate one with: openssl rand -hex 32)',
+    ]);
+    expect(loadConfig({ DIARIZATION_TOKEN: 'abc.DEF_ghi~jkl+mno/pq-rs==' }, 'api').tokens).toEqual(['abc.DEF_ghi~jkl+mno/pq-rs==']);
+  });
+
   it('uses S3 when S3_ENDPOINT is set', () => {
     const config = loadConfig({
       DIARIZATION_TOKEN: TOKEN,

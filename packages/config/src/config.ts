@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import type { z } from 'zod';
+import { issueMessage } from '@diarization/common';
 import { envSchema, type RawEnv } from './env-schema';
 
 export type LogLevel = RawEnv['LOG_LEVEL'];
@@ -27,10 +28,14 @@ export interface ServiceConfig {
   port: number;
   /** Accepted bearer tokens (empty for a worker-only process). */
   tokens: string[];
+  /** Bearer tokens of GET /metrics; empty: /metrics is off. */
+  metricsTokens: string[];
   redisUrl: string;
   queuePrefix: string;
   /** Unset: the engine's default (models/weights in the checkout, as `npm run models` fills it). */
   modelsDir?: string;
+  /** FFMPEG_PATH; unset: the engine uses ffmpeg on PATH, then the bundled one. */
+  ffmpegPath?: string;
   storage: StorageConfig;
   webhooks: {
     /** `whsec_...`; webhooks are refused while it is unset. */
@@ -42,6 +47,8 @@ export interface ServiceConfig {
   maxUploadBytes: number;
   audioUrlTimeoutMs: number;
   allowPrivateUrls: boolean;
+  /** Browser origins allowed by CORS ("*": any); empty: CORS off. */
+  corsOrigins: string[];
   syncTimeoutMs: number;
   /** Limits on receiving a request: slow or stalled clients get 408 and their upload is discarded. */
   requestLimits: {
@@ -98,12 +105,16 @@ function withoutEmptyValues(env: Env): Env {
   return cleaned;
 }
 
+/**
+ * The shared wording (packages/common) grouped by variable, each once, with the value that was
+ * set (never a secret's), so a person sees what to change.
+ */
 function describeIssues(error: z.ZodError, env: Env): string[] {
   const byVariable = new Map<string, string[]>();
   for (const issue of error.issues) {
     const variable = String(issue.path[0] ?? 'environment');
     const messages = byVariable.get(variable) ?? [];
-    messages.push(issue.message);
+    messages.push(issueMessage(issue));
     byVariable.set(variable, messages);
   }
   return [...byVariable.entries()].map(([variable, messages]) => {
@@ -167,9 +178,11 @@ export function loadConfig(env: Env = process.env, role: ServiceRole = 'all', cw
     host: raw.DIARIZATION_HOST,
     port: raw.DIARIZATION_PORT,
     tokens: raw.DIARIZATION_TOKEN ?? [],
+    metricsTokens: raw.METRICS_TOKEN ?? [],
     redisUrl: raw.REDIS_URL,
     queuePrefix: raw.QUEUE_PREFIX,
     modelsDir: raw.MODELS_DIR === undefined ? undefined : resolve(cwd, raw.MODELS_DIR),
+    ffmpegPath: raw.FFMPEG_PATH,
     storage: storageConfig(raw, cwd),
     webhooks: {
       secret: raw.WEBHOOK_SECRET,
@@ -180,6 +193,7 @@ export function loadConfig(env: Env = process.env, role: ServiceRole = 'all', cw
     maxUploadBytes: raw.MAX_UPLOAD_BYTES,
     audioUrlTimeoutMs: Math.round(raw.AUDIO_URL_TIMEOUT_SECONDS * 1000),
     allowPrivateUrls: raw.ALLOW_PRIVATE_URLS,
+    corsOrigins: raw.CORS_ORIGINS,
     syncTimeoutMs: Math.round(raw.SYNC_TIMEOUT_SECONDS * 1000),
     requestLimits: {
       headersTimeoutMs: Math.round(raw.REQUEST_HEADERS_TIMEOUT_SECONDS * 1000),

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_AUDIO_SECONDS } from '@diarization/common';
 import { z } from 'zod';
 
 /** Accepts the usual spellings of a boolean in an environment variable. */
@@ -58,6 +59,10 @@ const tokenList = z
   )
   .refine((tokens) => tokens.length > 0, { message: 'must hold at least one token' })
   .refine((tokens) => tokens.every((token) => !/\s/.test(token)), { message: 'tokens must not contain spaces' })
+  // RFC 6750's token68: the only characters a client can send in "Authorization: Bearer <token>"
+  .refine((tokens) => tokens.every((token) => /^[A-Za-z0-9._~+/-]+=*$/.test(token)), {
+    message: `tokens may only hold letters, digits and . _ ~ + / - (then = padding) (${GENERATE_TOKEN})`,
+  })
   .refine((tokens) => tokens.every((token) => !/^change-?me/i.test(token)), {
     message: `is still the placeholder of .env.example: set a random token (${GENERATE_TOKEN})`,
   })
@@ -81,6 +86,8 @@ export const envSchema = z.object({
   DIARIZATION_HOST: z.string().trim().min(1).default('0.0.0.0'),
   DIARIZATION_PORT: integer(0, 65535).default(5000),
   DIARIZATION_TOKEN: tokenList.optional(),
+  // Bearer token(s) of GET /metrics (Prometheus), apart from the API's; unset: /metrics is off (404).
+  METRICS_TOKEN: tokenList.optional(),
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z
     .string()
@@ -106,6 +113,14 @@ export const envSchema = z.object({
   MAX_UPLOAD_BYTES: integer(1).default(100 * 1024 * 1024),
   AUDIO_URL_TIMEOUT_SECONDS: positiveNumber().default(120),
   ALLOW_PRIVATE_URLS: booleanFlag.default(false),
+  // Browser origins allowed to call the API (CORS), comma-separated; "*": any; unset: CORS off.
+  CORS_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
+    .refine((origins) => origins.every((origin) => origin === '*' || (URL.canParse(origin) && /^https?:$/.test(new URL(origin).protocol) && new URL(origin).origin === origin)), {
+      message: 'must be origins such as https://app.example.com (scheme, host and port if any; no path or trailing slash), separated by commas, or *',
+    })
+    .default([]),
   SYNC_TIMEOUT_SECONDS: positiveNumber().default(270),
   // Slow or stalled clients: time to send the headers, longest pause in the body, whole request.
   REQUEST_HEADERS_TIMEOUT_SECONDS: positiveNumber().default(60),
@@ -116,7 +131,7 @@ export const envSchema = z.object({
     .enum(['cpu', 'cuda'], { message: 'must be "cpu" or "cuda"' })
     .default('cpu'),
   INTRA_OP_THREADS: integer(0, 256).default(0),
-  MAX_AUDIO_SECONDS: positiveNumber().default(4 * 3600),
+  MAX_AUDIO_SECONDS: positiveNumber().default(DEFAULT_MAX_AUDIO_SECONDS),
   JOB_ATTEMPTS: integer(1, 20).default(3),
   JOB_BACKOFF_SECONDS: positiveNumber().default(10),
   JOB_TTL_SECONDS: integer(60).default(7 * 24 * 3600),

@@ -10,4 +10,5 @@ export {
   type ServiceRole,
   type StorageConfig,
 } from './config';
+export { describeZodError } from '@diarization/common';
 export { createLogger, silentLogger, type Logger, type LogFields } from './logger';

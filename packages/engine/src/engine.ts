@@ -1,6 +1,6 @@
-import type { Readable } from 'node:stream';
+import { DEFAULT_MAX_AUDIO_SECONDS } from '@diarization/common';
 import {
-  defaultModelsDir,
+  DEFAULT_MODELS_DIR,
   ensureEmbeddingParts,
   GraphMismatchError,
   loadManifest,
@@ -17,24 +17,41 @@ import { WeightedPoolingEmbedder } from './embedding/weighted-pooling-embedder';
 import { DiarizationError, isDiarizationError, throwIfAborted } from './errors';
 import { resolveEmbedding, resolvePlda, resolveSegmentation } from './models/resolve';
 import type { SessionSettings } from './onnx/session';
+import { checkVoiceprintModels, identifySpeakers } from './identification/identify';
+import { embeddingModelRef } from './identification/model-ref';
+import { defaultIdentifyThreshold, modelCalibration } from './identification/model-calibration';
+import { dominantVoice, VOICE_CLIP_MAX_SECONDS } from './identification/enrollment';
 import { validateOptions } from './options';
 import { summarizeSpeakers } from './output/segments';
 import { analyseAudio, type ChunkAnalysis, type Replay } from './pipeline/analyse';
 import { assembleDiarization } from './pipeline/assemble';
 import { saveIntermediates } from './pipeline/intermediates';
+import { toSpeakerEmbeddings } from './pipeline/speaker-centroids';
 import { Segmenter, type SpeakerSegmenter } from './segmentation/segmenter';
 import { SegmenterWorker } from './segmentation/segmenter-worker';
-import type { DiarizationResult, DiarizeOptions, EmbeddingMethod, EngineConfig, ModelInfo, Recipe, Stage } from './types';
+import type {
+  AudioInput,
+  DiarizationResult,
+  DiarizeOptions,
+  EmbeddingMethod,
+  EngineConfig,
+  ModelInfo,
+  Recipe,
+  Stage,
+  VoiceEmbedding,
+} from './types';
 
 export interface EngineDescription {
   segmentation: ModelInfo;
   embedding: ModelInfo;
+  /** The default embedding model's reference, as voiceprints made with it carry it (embeddingModelRef). */
+  embeddingModel: string;
   recipe: Recipe;
   notices: string[];
 }
 
-/** Default longest audio: 4 hours. */
-export const DEFAULT_MAX_DURATION_SECONDS = 4 * 3600;
+/** Default longest audio: 4 hours (the service's MAX_AUDIO_SECONDS default, packages/common). */
+export const DEFAULT_MAX_DURATION_SECONDS = DEFAULT_MAX_AUDIO_SECONDS;
 /**
  * Windows per segmentation run: 1. The model runs in its own thread, overlapping the embeddings,
  * so larger batches were not faster end to end (5 minutes, 2 cores), and each window costs about
@@ -62,6 +79,8 @@ export interface InternalDiarizeOptions extends DiarizeOptions {
    * (segmentations.npz, raw_embeddings.npz), so that a run can be compared with pyannote's.
    */
   saveIntermediates?: string;
+  /** A lower limit than the engine's on the audio's duration (voice clips). */
+  maxDurationSeconds?: number;
 }
 
 /** The result of the streaming pass, ready to be clustered (possibly several times). */
@@ -93,7 +112,7 @@ export class DiarizationEngine {
 
   private constructor(
     private readonly loading: EmbeddingLoading,
-    private readonly maxDurationSeconds: number,
+    private readonly audio: { maxDurationSeconds: number; ffmpegPath?: string },
     private readonly segmenter: SpeakerSegmenter,
     private readonly segmentationInfo: ModelInfo,
     private readonly defaultEmbedding: EmbeddingComponents,
@@ -103,7 +122,8 @@ export class DiarizationEngine {
 
   static async load(config: EngineConfig = {}): Promise<DiarizationEngine> {
     const manifest = wrapManifestError(() => loadManifest(config.manifestPath));
-    const modelsDir = config.modelsDir ?? defaultModelsDir();
+    // The caller resolves MODELS_DIR (packages/config, the CLIs); the engine reads no environment.
+    const modelsDir = config.modelsDir ?? DEFAULT_MODELS_DIR;
     const settings = { providers: config.executionProviders ?? ['cpu'], intraOpThreads: config.intraOpThreads ?? 0 };
     const notices: string[] = [];
     const segmentation = await resolveSegmentation(manifest, modelsDir, config.segmentation, notices);
@@ -128,7 +148,7 @@ export class DiarizationEngine {
     }
     const engine = new DiarizationEngine(
       loading,
-      config.maxDurationSeconds ?? DEFAULT_MAX_DURATION_SECONDS,
+      { maxDurationSeconds: config.maxDurationSeconds ?? DEFAULT_MAX_DURATION_SECONDS, ffmpegPath: config.ffmpegPath },
       segmenter,
       { id: segmentation.entry.id, file: segmentation.path },
       embedding,
@@ -143,23 +163,42 @@ export class DiarizationEngine {
     return {
       segmentation: this.segmentationInfo,
       embedding: { id: this.defaultEmbedding.entry.id, file: this.defaultEmbedding.file },
+      embeddingModel: embeddingModelRef(this.defaultEmbedding.entry, this.defaultEmbedding.file),
       recipe: this.defaultEmbedding.plda ? 'community-1' : '3.1',
       notices: [...this.loadNotices, ...this.defaultEmbedding.notices],
     };
   }
 
-  async diarize(source: string | Readable, options: InternalDiarizeOptions = {}): Promise<DiarizationResult> {
+  async diarize(source: AudioInput, options: InternalDiarizeOptions = {}): Promise<DiarizationResult> {
     return this.assemble(await this.analyse(source, options), options);
+  }
+
+  /**
+   * A voiceprint from a clip of up to 30 s: the centroid of the embeddings of the speaker who
+   * speaks most in it, computed exactly as `speakerEmbeddings` are, so that it compares with them.
+   */
+  async embedVoice(input: AudioInput, options: { signal?: AbortSignal; embedding?: string } = {}): Promise<VoiceEmbedding> {
+    let analysed: AnalysedAudio;
+    try {
+      analysed = await this.analyse(input, { signal: options.signal, embedding: options.embedding, maxDurationSeconds: VOICE_CLIP_MAX_SECONDS });
+    } catch (error) {
+      if (isDiarizationError(error) && error.code === 'AUDIO_TOO_LONG') {
+        throw new DiarizationError('AUDIO_TOO_LONG', `a voice clip may be at most ${VOICE_CLIP_MAX_SECONDS} s long: ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
+    return dominantVoice(this.assemble(analysed, { embedding: options.embedding, returnEmbeddings: true }));
   }
 
   /**
    * The streaming pass (decode, segment, embed). Together with `assemble` this is `diarize`;
    * split so that tools can cluster the same analysis with other settings (threshold tuning).
    */
-  async analyse(source: string | Readable, options: InternalDiarizeOptions = {}): Promise<AnalysedAudio> {
+  async analyse(source: AudioInput, options: InternalDiarizeOptions = {}): Promise<AnalysedAudio> {
     const validated = validateOptions(options);
     const embedding = await this.embeddingFor(validated.embedding, !options.replay?.embeddings);
     this.recipeFor(validated.recipe, embedding); // fail on a bad recipe before the expensive part
+    checkVoiceprintModels(validated.voiceprints, embeddingModelRef(embedding.entry, embedding.file));
     const started = performance.now();
     const analysis = await analyseAudio(source, {
       segmenter: this.segmenter,
@@ -167,7 +206,8 @@ export class DiarizationEngine {
       replay: options.replay,
       batchSize: this.segmentationBatch,
       stepSamples: Math.round(validated.windowStep * this.segmenter.sampleRate),
-      maxDurationSeconds: this.maxDurationSeconds,
+      maxDurationSeconds: Math.min(this.audio.maxDurationSeconds, options.maxDurationSeconds ?? Infinity),
+      ffmpegPath: this.audio.ffmpegPath,
       signal: options.signal,
       onProgress: (stage, fraction) => reportProgress(options, stage, stage === 'decoding' ? 0 : fraction),
     });
@@ -191,7 +231,12 @@ export class DiarizationEngine {
       duration,
       validated.bounds,
       validated.exclusive,
-      { recipe, plda: embedding.plda, agglomerative: { ...embedding.entry.agglomerative, ...options.agglomerative } },
+      {
+        recipe,
+        plda: embedding.plda,
+        agglomerative: { ...embedding.entry.agglomerative, ...options.agglomerative },
+        confidenceFloor: modelCalibration(embedding.entry.id).confidenceFloor,
+      },
       (stage) => reportProgress(options, stage, 0),
     );
     const notices = [...this.loadNotices, ...embedding.notices];
@@ -201,12 +246,23 @@ export class DiarizationEngine {
         `found ${assembled.numClusters} speaker(s), outside the requested ${minSpeakers}..${maxSpeakers}: the audio may be too short for that many`,
       );
     }
+    const model = embeddingModelRef(embedding.entry, embedding.file);
+    checkVoiceprintModels(validated.voiceprints, model);
+    const speakers = summarizeSpeakers(assembled.segments);
     options.onProgress?.({ stage: 'done', fraction: 1 });
     return {
+      ...(validated.returnEmbeddings && { speakerEmbeddings: toSpeakerEmbeddings(model, assembled.centroids) }),
+      ...(validated.voiceprints.length > 0 && {
+        identification: identifySpeakers({
+          speakers: speakers.map(({ speaker }) => ({ speaker, embedding: assembled.centroids.get(speaker) })),
+          voiceprints: validated.voiceprints,
+          threshold: validated.identifyThreshold ?? defaultIdentifyThreshold(embedding.entry.id),
+        }),
+      }),
       segments: assembled.segments,
       exclusive: validated.exclusive,
       duration: Math.round(duration * 1000) / 1000,
-      speakers: summarizeSpeakers(assembled.segments),
+      speakers,
       recipe,
       models: { segmentation: this.segmentationInfo, embedding: { id: embedding.entry.id, file: embedding.file } },
       notices,

@@ -17,17 +17,34 @@ export type DiarizationErrorCode =
   /** No ffmpeg binary could be found or run. */
   | 'FFMPEG_MISSING'
   /** The caller aborted the run. */
-  | 'ABORTED';
+  | 'ABORTED'
+  /** A voice clip holds too little speech to make a voiceprint from. */
+  | 'NOT_ENOUGH_SPEECH'
+  /** A voiceprint was made with another embedding model than the one in use (VoiceprintModelMismatchError). */
+  | 'voiceprint_model_mismatch';
 
-/** Codes for which running the same input again cannot succeed. */
-const PERMANENT_CODES: ReadonlySet<DiarizationErrorCode> = new Set([
-  'AUDIO_DECODE_FAILED',
-  'AUDIO_EMPTY',
-  'AUDIO_TOO_SHORT',
-  'AUDIO_TOO_LONG',
-  'INVALID_OPTIONS',
-  'ABORTED',
-]);
+/** Whether running the same input again could succeed. */
+export type ErrorRetry = 'permanent' | 'retryable';
+
+/**
+ * The one table of the engine's codes: "permanent" when the input or the options are at fault
+ * (a retry fails the same way), "retryable" when the server's setup is (models being installed,
+ * ffmpeg missing). The job layer extends it (packages/jobs/src/errors.ts) with its own codes and
+ * the HTTP status of each; a new code fails to compile until it has a line here.
+ */
+export const DIARIZATION_ERROR_RETRY: Readonly<Record<DiarizationErrorCode, ErrorRetry>> = {
+  AUDIO_DECODE_FAILED: 'permanent',
+  AUDIO_EMPTY: 'permanent',
+  AUDIO_TOO_SHORT: 'permanent',
+  AUDIO_TOO_LONG: 'permanent',
+  INVALID_OPTIONS: 'permanent',
+  MODEL_MISSING: 'retryable',
+  MODEL_CORRUPT: 'retryable',
+  FFMPEG_MISSING: 'retryable',
+  ABORTED: 'permanent',
+  NOT_ENOUGH_SPEECH: 'permanent',
+  voiceprint_model_mismatch: 'permanent',
+};
 
 export class DiarizationError extends Error {
   constructor(
@@ -41,7 +58,22 @@ export class DiarizationError extends Error {
 
   /** True when the input or the options are at fault, so a retry would fail the same way. */
   get permanent(): boolean {
-    return PERMANENT_CODES.has(this.code);
+    return DIARIZATION_ERROR_RETRY[this.code] === 'permanent';
+  }
+}
+
+/** A voiceprint made with another embedding model: its vector cannot be compared with this model's. */
+export class VoiceprintModelMismatchError extends DiarizationError {
+  constructor(
+    readonly voiceprint: { id: string; label: string; model: string },
+    readonly modelInUse: string,
+  ) {
+    super(
+      'voiceprint_model_mismatch',
+      `voiceprint "${voiceprint.label}" (${voiceprint.id}) was made with embedding model ${voiceprint.model}, ` +
+        `but this run uses ${modelInUse}: re-enroll the voice with ${modelInUse}`,
+    );
+    this.name = 'VoiceprintModelMismatchError';
   }
 }
 

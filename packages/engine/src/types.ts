@@ -1,4 +1,8 @@
 /** Public types of the diarization engine (audio in, speaker segments out). */
+import type { Readable } from 'node:stream';
+
+/** What diarize() and embedVoice() read: a file path (anything ffmpeg reads) or a byte stream. */
+export type AudioInput = string | Readable;
 
 /** Which pyannote pipeline to follow for clustering. */
 export type Recipe = '3.1' | 'community-1';
@@ -51,8 +55,22 @@ export interface DiarizeOptions {
   windowStep?: number;
   /** A named set of speed settings (see PRESETS); explicit settings override it. */
   preset?: Preset;
+  /** Add `speakerEmbeddings` (one centroid per output speaker) to the result. */
+  returnEmbeddings?: boolean;
+  /** Identify the output speakers against these voiceprints (made with the same embedding model). */
+  voiceprints?: VoiceprintRef[];
+  /** Lowest cosine similarity that counts as a match (default: the embedding model's tuned value). */
+  identifyThreshold?: number;
   onProgress?: (progress: Progress) => void;
   signal?: AbortSignal;
+}
+
+/** A known voice: an enrolled speaker's embedding, and the model that made it (see embeddingModelRef). */
+export interface VoiceprintRef {
+  id: string;
+  label: string;
+  model: string;
+  embedding: number[];
 }
 
 export interface Segment {
@@ -60,12 +78,38 @@ export interface Segment {
   /** Seconds, rounded to the millisecond. */
   start: number;
   end: number;
+  /** 0..1: how surely this speaker speaks here (see pipeline/confidence.ts; README "Speaker embeddings and confidence"). */
+  confidence: number;
 }
 
 export interface SpeakerSummary {
   speaker: string;
   /** Total speaking time in seconds. */
   seconds: number;
+  /** 0..1: the speaker's segment confidences, weighted by duration. */
+  confidence: number;
+}
+
+/** One centroid per output speaker, in the embedding model's raw space. */
+export interface SpeakerEmbeddings {
+  /** The embedding model's reference (manifest id @ sha256 prefix), as voiceprints carry it. */
+  model: string;
+  /** In speaker order; a speaker without a centroid (only when a forced count exceeds the clusters found) is absent. */
+  vectors: { speaker: string; embedding: number[] }[];
+}
+
+/** Which voiceprint each output speaker matched, or null. */
+export interface SpeakerIdentification {
+  speaker: string;
+  voiceprint: { id: string; label: string; score: number } | null;
+}
+
+/** A voice enrolled from a short clip (embedVoice). */
+export interface VoiceEmbedding {
+  model: string;
+  embedding: number[];
+  /** Seconds of the dominant speaker's speech the embedding was made from. */
+  speechSeconds: number;
 }
 
 export interface ModelInfo {
@@ -87,6 +131,10 @@ export interface DiarizationResult {
   notices: string[];
   /** Wall-clock seconds per stage of this run. */
   timings: StageTimings;
+  /** With `returnEmbeddings`. */
+  speakerEmbeddings?: SpeakerEmbeddings;
+  /** With `voiceprints`: one entry per output speaker, in speaker order. */
+  identification?: SpeakerIdentification[];
 }
 
 export interface StageTimings {
@@ -102,8 +150,10 @@ export interface StageTimings {
 }
 
 export interface EngineConfig {
-  /** Folder holding the installed model files (MODELS_DIR). */
+  /** Folder holding the installed model files (the caller's MODELS_DIR; default models/weights in the checkout). */
   modelsDir?: string;
+  /** ffmpeg to decode with (the caller's FFMPEG_PATH); default, or when it does not run: ffmpeg on PATH, then the bundled one. */
+  ffmpegPath?: string;
   /** Path of models/manifest.json. */
   manifestPath?: string;
   executionProviders?: ExecutionProvider[];

@@ -1,4 +1,4 @@
-import { linearSumAssignment } from '@diarization/engine';
+import { linearSumAssignment } from '@diarization/engine/assignment';
 import type { ElementaryInterval } from './elementary-intervals';
 
 /**

@@ -1,4 +1,4 @@
-import { toRttm } from '@diarization/engine';
+import { toRttm } from '@diarization/engine/io';
 import { parseRttm } from './rttm';
 
 describe('parseRttm', () => {

@@ -1,7 +1,9 @@
 export * from './keys';
 export * from './schemas';
 export * from './results';
+export * from './voiceprints';
 export * from './records';
+export * from './listing-cursor';
 export * from './idempotency';
 export * from './tokens';
 export * from './redis';
@@ -16,3 +18,4 @@ export * from './webhook-signing';
 export * from './webhook-delivery';
 export * from './webhook-outbox';
 export * from './submit-outbox';
+export * from './metrics';

@@ -43,9 +43,42 @@ export class RedisKeys {
     return `${this.prefix}:webhook-outbox`;
   }
 
+  /**
+   * Listing index: one owner's job ids scored by creation time (epoch ms), for GET /jobs.
+   * Written with the record; ids whose record expired are dropped by the listing and the sweeper.
+   */
+  ownerJobs(ownerHash: string): string {
+    return `${this.prefix}:owner-jobs:${ownerHash}`;
+  }
+
+  /** Every job record (the metrics count them by status at scrape time). */
+  get recordPattern(): string {
+    return `${this.prefix}:records:*`;
+  }
+
+  /** Hash: one cluster-wide metric (counter or histogram) that workers write and the API exports. */
+  metric(name: string): string {
+    return `${this.prefix}:metrics:${name}`;
+  }
+
+  /** Hash: job id → owner hash, so that whoever forgets a job can find its listing index. */
+  get jobOwners(): string {
+    return `${this.prefix}:job-owners`;
+  }
+
   /** Pub/sub: `{id, status}` when a job reaches a terminal state. */
   get finishedChannel(): string {
     return `${this.prefix}:events:finished`;
+  }
+
+  /** Hash: one owner's voiceprints, id → JSON (voiceprints.ts). */
+  voiceprints(ownerHash: string): string {
+    return `${this.prefix}:voiceprints:${ownerHash}`;
+  }
+
+  /** A voiceprint being made from a clip by a worker: its state, for the API to wait on and answer. */
+  voiceprintEnrollment(voiceprintId: string): string {
+    return `${this.prefix}:voiceprint-enrollments:${voiceprintId}`;
   }
 
 }
@@ -55,6 +88,19 @@ export function audioObjectKey(jobId: string): string {
   return `audio/${jobId}/original`;
 }
 
+/**
+ * The parsed transcript sent with a job, beside its audio (so the orphan sweep knows it): the
+ * worker deletes it once the result holds the attributed transcript, or the job failed.
+ */
+export function transcriptObjectKey(jobId: string): string {
+  return `audio/${jobId}/transcript.json`;
+}
+
 export function resultObjectKey(jobId: string): string {
   return `results/${jobId}.json`;
+}
+
+/** Every object a job can leave in storage, deleted together when the job goes (deleteJobObjects). */
+export function jobObjectKeys(jobId: string): string[] {
+  return [audioObjectKey(jobId), transcriptObjectKey(jobId), resultObjectKey(jobId)];
 }

@@ -112,16 +112,18 @@ describe('JobRecordStore (real Redis)', () => {
     });
     afterAll(() => dir.remove());
 
-    it('deletes audio and result of jobs whose retention ended, once', async () => {
+    it('deletes audio, transcript and result of jobs whose retention ended, once', async () => {
       const store = new LocalObjectStore(dir.path);
       await store.init();
       await store.put('audio/old/original', 'audio');
+      await store.put('audio/old/transcript.json', '{}');
       await store.put('results/old.json', '{}');
       await store.put('audio/new/original', 'audio');
       await redis.zadd(keys.expiry, Date.now() - 1000, 'old', Date.now() + 3600_000, 'new');
       expect(await sweepExpiredObjects(redis, keys, store)).toBe(1);
       expect(await store.head('audio/old/original')).toBeNull();
       expect(await store.head('results/old.json')).toBeNull();
+      expect(await store.head('audio/old/transcript.json')).toBeNull();
       expect(await store.head('audio/new/original')).not.toBeNull();
       expect(await sweepExpiredObjects(redis, keys, store)).toBe(0);
     });

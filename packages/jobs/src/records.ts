@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { RedisKeys } from './keys';
 import { luaScript } from './lua-scripts';
+import { decodeListingCursor, encodeListingCursor, type ListingPosition } from './listing-cursor';
 import {
   JOB_STATUSES,
   engineOptionsSchema,
@@ -104,6 +105,70 @@ export interface TransitionResult {
   previous: JobStatus | '';
 }
 
+/** One step of a listing walk (lua/list-owned.lua says what it takes and does). */
+const LIST_OWNED_SCRIPT = luaScript('list-owned');
+/** Index entries one step walks, and one listing at most: a status filter that matches little must not scan forever. */
+const LISTING_STEP = 250;
+const LISTING_BUDGET = 1000;
+
+export interface ListOwnedOptions {
+  /** sha256 of the owner's bearer token. */
+  owner: string;
+  status?: JobStatus;
+  /** Jobs per page. */
+  limit: number;
+  /** next_cursor of the previous page. */
+  cursor?: string;
+}
+
+export interface OwnedJobsPage {
+  jobs: JobRecord[];
+  /** null on the last page. A page cut short by the scan budget (rare filters) still has one. */
+  nextCursor: string | null;
+}
+
+/**
+ * Takes finished or deleted jobs out of their owner's listing index (the retention sweep does
+ * this when a job's retention ends; the listing drops ids whose record is gone before that).
+ */
+export async function forgetListedJobs(redis: Redis, keys: RedisKeys, jobIds: readonly string[]): Promise<void> {
+  if (jobIds.length === 0) return;
+  // the owner of a job never changes, so reading it before the MULTI is safe
+  const owners = await redis.hmget(keys.jobOwners, ...jobIds);
+  const multi = redis.multi();
+  jobIds.forEach((jobId, index) => {
+    const owner = owners[index];
+    if (owner !== null) multi.zrem(keys.ownerJobs(owner), jobId);
+  });
+  await execOrThrow(multi.hdel(keys.jobOwners, ...jobIds));
+}
+
+/** A record as read from its hash; null when it does not exist. */
+function fromHash(hash: Record<string, string>): JobRecord | null {
+  if (Object.keys(hash).length === 0) return null;
+  const parsed = hashSchema.parse(hash);
+  return {
+    id: parsed.id,
+    owner: parsed.owner,
+    status: parsed.status,
+    stage: parsed.stage,
+    percent: parsed.percent,
+    createdAt: parsed.created_at,
+    startedAt: parsed.started_at ?? null,
+    finishedAt: parsed.finished_at ?? null,
+    attempts: parsed.attempts,
+    filename: parsed.filename ?? null,
+    audioKey: parsed.audio_key,
+    options: parsed.options,
+    error: parsed.error ?? null,
+    lastError: parsed.last_error ?? null,
+    summary: parsed.summary ?? null,
+    resultKey: parsed.result_key ?? null,
+    webhookUrl: parsed.webhook_url ?? null,
+    webhook: parsed.webhook ?? null,
+  };
+}
+
 /** Runs a MULTI, failing when any of its commands failed (ioredis reports those per command). */
 async function execOrThrow(multi: ReturnType<Redis['multi']>): Promise<void> {
   const results = await multi.exec();
@@ -144,8 +209,15 @@ export class JobRecordStore {
       };
       fields.webhook = JSON.stringify(pending);
     }
-    // the record and its place in the submission outbox together, or neither
-    await execOrThrow(this.redis.multi().hset(this.keys.record(job.id), fields).zadd(this.keys.submitOutbox, now.getTime(), job.id));
+    // the record, its place in the submission outbox and in its owner's listing together, or none
+    await execOrThrow(
+      this.redis
+        .multi()
+        .hset(this.keys.record(job.id), fields)
+        .zadd(this.keys.submitOutbox, now.getTime(), job.id)
+        .zadd(this.keys.ownerJobs(job.owner), now.getTime(), job.id)
+        .hset(this.keys.jobOwners, job.id, job.owner),
+    );
   }
 
   /** The new job is in the diarize queue: nothing is left for the submission outbox to do. */
@@ -156,34 +228,55 @@ export class JobRecordStore {
   /** Removes a record (one that never made it into the queue, or a deleted job). */
   async remove(jobId: string): Promise<void> {
     await execOrThrow(this.redis.multi().del(this.keys.record(jobId)).zrem(this.keys.submitOutbox, jobId));
+    await forgetListedJobs(this.redis, this.keys, [jobId]);
+  }
+
+  /**
+   * One page of an owner's jobs, newest first (creation time, then id, both descending). The
+   * cursor is a position in the owner's index, so jobs created between two pages never shift
+   * the next page: each job that existed when the walk started shows up exactly once.
+   * Throws InvalidCursorError for a cursor this service did not issue.
+   */
+  async listOwned(options: ListOwnedOptions): Promise<OwnedJobsPage> {
+    let position: ListingPosition = options.cursor === undefined ? { score: '+inf', id: '' } : decodeListingCursor(options.cursor);
+    const jobs: JobRecord[] = [];
+    let ended = false;
+    for (let walked = 0; jobs.length < options.limit && !ended && walked < LISTING_BUDGET; walked += LISTING_STEP) {
+      const [ids, score, id, end] = (await this.redis.eval(
+        LIST_OWNED_SCRIPT,
+        1,
+        this.keys.ownerJobs(options.owner),
+        this.keys.record(''),
+        position.score,
+        position.id,
+        options.status ?? '',
+        String(options.limit - jobs.length),
+        String(LISTING_STEP),
+      )) as [string[], string, string, number];
+      position = { score, id };
+      ended = end === 1;
+      for (const record of await this.getMany(ids)) {
+        // a record can expire or move on between the walk and this read
+        if (record !== null && (options.status === undefined || record.status === options.status)) jobs.push(record);
+      }
+    }
+    return { jobs, nextCursor: ended || position.id === '' ? null : encodeListingCursor(position) };
+  }
+
+  private async getMany(jobIds: readonly string[]): Promise<(JobRecord | null)[]> {
+    if (jobIds.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const jobId of jobIds) pipeline.hgetall(this.keys.record(jobId));
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, hash]) => {
+      if (error !== null) throw error;
+      return fromHash(hash as Record<string, string>);
+    });
   }
 
   async get(jobId: string): Promise<JobRecord | null> {
-    const hash = await this.redis.hgetall(this.keys.record(jobId));
-    if (Object.keys(hash).length === 0) return null;
-    const parsed = hashSchema.parse(hash);
-    return {
-      id: parsed.id,
-      owner: parsed.owner,
-      status: parsed.status,
-      stage: parsed.stage,
-      percent: parsed.percent,
-      createdAt: parsed.created_at,
-      startedAt: parsed.started_at ?? null,
-      finishedAt: parsed.finished_at ?? null,
-      attempts: parsed.attempts,
-      filename: parsed.filename ?? null,
-      audioKey: parsed.audio_key,
-      options: parsed.options,
-      error: parsed.error ?? null,
-      lastError: parsed.last_error ?? null,
-      summary: parsed.summary ?? null,
-      resultKey: parsed.result_key ?? null,
-      webhookUrl: parsed.webhook_url ?? null,
-      webhook: parsed.webhook ?? null,
-    };
+    return fromHash(await this.redis.hgetall(this.keys.record(jobId)));
   }
-
   private async transition(
     jobId: string,
     from: readonly JobStatus[],

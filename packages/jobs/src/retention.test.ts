@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { startRedis, type TestRedis } from '../../../test/support/redis-server';
 import { startS3, type TestS3 } from '../../../test/support/s3-server';
 import { makeTempDir, type TempDir } from '../../../test/support/temp-dir';
-import { createRedis, jobIdOfObjectKey, JobRecordStore, reclaimOrphans, redisReady, RedisKeys } from './index';
+import { createRedis, JobRecordStore, ownerKeyOfObject, reclaimOrphans, redisReady, RedisKeys } from './index';
 
 const HOUR = 3600_000;
 
@@ -15,13 +15,17 @@ function age(path: string, ageMs: number): void {
   utimesSync(path, then, then);
 }
 
-describe('jobIdOfObjectKey', () => {
-  it('reads the job id of audio and result keys, and nothing else', () => {
-    expect(jobIdOfObjectKey('audio/3f0c/original')).toBe('3f0c');
-    expect(jobIdOfObjectKey('results/3f0c.json')).toBe('3f0c');
-    expect(jobIdOfObjectKey('audio/3f0c')).toBeNull();
-    expect(jobIdOfObjectKey('audio/a/b/c')).toBeNull();
-    expect(jobIdOfObjectKey('backups/3f0c.json')).toBeNull();
+describe('ownerKeyOfObject', () => {
+  it("names the Redis key that keeps each of our objects alive, and nothing for others' objects", () => {
+    const keys = new RedisKeys('t');
+    expect(ownerKeyOfObject('audio/3f0c/original', keys)).toBe(keys.record('3f0c'));
+    expect(ownerKeyOfObject('audio/3f0c/transcript.json', keys)).toBe(keys.record('3f0c'));
+    expect(ownerKeyOfObject('results/3f0c.json', keys)).toBe(keys.record('3f0c'));
+    expect(ownerKeyOfObject('voiceprints/9a1b/clip', keys)).toBe(keys.voiceprintEnrollment('9a1b'));
+    expect(ownerKeyOfObject('audio/3f0c', keys)).toBeNull();
+    expect(ownerKeyOfObject('audio/a/b/c', keys)).toBeNull();
+    expect(ownerKeyOfObject('voiceprints/9a1b/other', keys)).toBeNull();
+    expect(ownerKeyOfObject('backups/3f0c.json', keys)).toBeNull();
   });
 });
 
@@ -77,6 +81,10 @@ describe.each(backends)('reclaimOrphans, storage in $name (real Redis)', (backen
     await store.put('results/live.json', '{}');
     await store.put('audio/orphan/original', 'stored by an API killed before it created the job');
     await store.put('results/gone.json', '{}');
+    await store.put('audio/live/transcript.json', '{}');
+    await store.put('voiceprints/abandoned/clip', 'an enrollment whose API died before it was recorded');
+    await store.put('voiceprints/pending/clip', 'an enrollment waiting for a worker');
+    await redis.set(keys.voiceprintEnrollment('pending'), '{}', 'EX', 3600);
     await store.put('backups/keep.json', '{}'); // not a key of ours
 
     // The OS temp dir: the API's upload folders, a worker's job folder, somebody else's.
@@ -99,7 +107,16 @@ describe.each(backends)('reclaimOrphans, storage in $name (real Redis)', (backen
       writeFileSync(join(partials, 'abandoned'), 'half an upload');
       age(join(partials, 'abandoned'), 2 * HOUR);
       writeFileSync(join(partials, 'writing'), 'in progress');
-      for (const key of ['audio/live/original', 'results/live.json', 'audio/orphan/original', 'results/gone.json', 'backups/keep.json']) {
+      for (const key of [
+        'audio/live/original',
+        'audio/live/transcript.json',
+        'results/live.json',
+        'audio/orphan/original',
+        'results/gone.json',
+        'voiceprints/abandoned/clip',
+        'voiceprints/pending/clip',
+        'backups/keep.json',
+      ]) {
         age(join(dir.path, 'objects', key), 2 * HOUR);
       }
     }
@@ -107,10 +124,13 @@ describe.each(backends)('reclaimOrphans, storage in $name (real Redis)', (backen
     // S3 objects were just written: look from two hours on, as the local ones were aged.
     const now = backend.local ? Date.now() : Date.now() + 2 * HOUR;
     const reclaimed = await reclaimOrphans(redis, keys, store, { graceMs: HOUR, now, tempDir: tmp });
-    expect(reclaimed).toEqual({ objects: 2, partialUploads: backend.local ? 1 : 0, tempFolders: backend.local ? 1 : 2 });
+    expect(reclaimed).toEqual({ objects: 3, partialUploads: backend.local ? 1 : 0, tempFolders: backend.local ? 1 : 2 });
 
     expect(await store.head('audio/orphan/original')).toBeNull();
     expect(await store.head('results/gone.json')).toBeNull();
+    expect(await store.head('voiceprints/abandoned/clip')).toBeNull();
+    expect(await store.head('voiceprints/pending/clip')).not.toBeNull();
+    expect(await store.head('audio/live/transcript.json')).not.toBeNull();
     expect(await store.head('audio/live/original')).not.toBeNull();
     expect(await store.head('results/live.json')).not.toBeNull();
     expect(await store.head('backups/keep.json')).not.toBeNull();

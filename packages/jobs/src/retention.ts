@@ -3,15 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ObjectStore } from '@diarization/storage';
 import type { Redis } from 'ioredis';
-import { audioObjectKey, resultObjectKey, type RedisKeys } from './keys';
+import { jobObjectKeys, type RedisKeys } from './keys';
+import { forgetListedJobs } from './records';
 
 /** Prefix of the API's per-upload temp folders in the OS temp dir (see submit.ts). */
 export const UPLOAD_TEMP_PREFIX = 'diarization-upload-';
 const EXISTS_BATCH = 100;
 
+/** Deletes what a job stored (audio, transcript, result); deleting what is not there is no error. */
+export async function deleteJobObjects(store: ObjectStore, jobId: string): Promise<void> {
+  for (const key of jobObjectKeys(jobId)) await store.delete(key);
+}
+
 /**
- * Deletes the stored audio and result of jobs whose retention ended. Records expire by their
- * own Redis TTL; objects need this sweep. ZREM decides which sweeper owns an id, so several
+ * Deletes the stored audio and result of jobs whose retention ended, and their entries in their
+ * owner's listing index. Records expire by their own Redis TTL; objects and the index need this sweep. ZREM decides which sweeper owns an id, so several
  * workers can sweep at once without doing the same work twice.
  */
 export async function sweepExpiredObjects(
@@ -24,8 +30,9 @@ export async function sweepExpiredObjects(
   let swept = 0;
   for (const jobId of due) {
     if ((await redis.zrem(keys.expiry, jobId)) !== 1) continue;
-    await store.delete(audioObjectKey(jobId));
-    await store.delete(resultObjectKey(jobId));
+    await deleteJobObjects(store, jobId);
+    // its record expired with the same TTL: the owner's listing index lets it go too
+    await forgetListedJobs(redis, keys, [jobId]);
     swept++;
   }
   return swept;
@@ -55,12 +62,16 @@ export interface ReclaimedOrphans {
   tempFolders: number;
 }
 
-/** The job id an object key belongs to (`audio/<id>/original`, `results/<id>.json`), else null. */
-export function jobIdOfObjectKey(key: string): string | null {
-  const audio = /^audio\/([^/]+)\/[^/]+$/.exec(key);
-  if (audio) return audio[1];
-  const result = /^results\/([^/]+)\.json$/.exec(key);
-  return result ? result[1] : null;
+/**
+ * The Redis key whose existence keeps a stored object alive, else null (not one of ours):
+ * a job's record for `audio/<id>/...` and `results/<id>.json`, an enrollment in progress for
+ * `voiceprints/<id>/clip` (the clip is deleted once embedded).
+ */
+export function ownerKeyOfObject(key: string, keys: RedisKeys): string | null {
+  const job = /^audio\/([^/]+)\/[^/]+$/.exec(key) ?? /^results\/([^/]+)\.json$/.exec(key);
+  if (job) return keys.record(job[1]);
+  const clip = /^voiceprints\/([^/]+)\/clip$/.exec(key);
+  return clip ? keys.voiceprintEnrollment(clip[1]) : null;
 }
 
 /**
@@ -96,9 +107,9 @@ export async function reclaimOrphans(
   });
 
   // Candidates are checked against Redis in batches (one round trip for many EXISTS).
-  let batch: { key: string; jobId: string }[] = [];
+  let batch: { key: string; ownerKey: string }[] = [];
   const flush = async (): Promise<void> => {
-    const exists = await Promise.all(batch.map(({ jobId }) => redis.exists(keys.record(jobId))));
+    const exists = await Promise.all(batch.map(({ ownerKey }) => redis.exists(ownerKey)));
     for (const [index, { key }] of batch.entries()) {
       if (exists[index] === 1) continue;
       options.signal?.throwIfAborted();
@@ -107,13 +118,13 @@ export async function reclaimOrphans(
     }
     batch = [];
   };
-  for (const prefix of ['audio/', 'results/']) {
+  for (const prefix of ['audio/', 'results/', 'voiceprints/']) {
     for await (const object of store.list(prefix)) {
       options.signal?.throwIfAborted();
       if (object.lastModified.getTime() >= cutoff) continue;
-      const jobId = jobIdOfObjectKey(object.key);
-      if (jobId === null) continue; // not one of ours: leave it
-      batch.push({ key: object.key, jobId });
+      const ownerKey = ownerKeyOfObject(object.key, keys);
+      if (ownerKey === null) continue; // not one of ours: leave it
+      batch.push({ key: object.key, ownerKey });
       if (batch.length >= EXISTS_BATCH) await flush();
     }
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { API_SPEAKER_FIELDS, MAX_SPEAKERS, PRESETS, refineSpeakerBounds, speakerCountSchema, type Preset } from '@diarization/engine/io';
+import { TRANSCRIPT_FORMATS } from '@diarization/transcripts';
 
 export const JOB_STATUSES = ['queued', 'processing', 'succeeded', 'failed', 'canceled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -45,6 +46,42 @@ const httpUrl = (label: string) =>
 /** The engine's speed presets ("default": pyannote's settings; "fast": about 3x faster). */
 const preset = z.enum(Object.keys(PRESETS) as [Preset, ...Preset[]], { error: `must be one of ${Object.keys(PRESETS).join(', ')}` });
 
+/** Voiceprint ids are UUIDs (see voiceprints.ts). */
+export const voiceprintIdSchema = z.string().trim().uuid({ error: 'is not a voiceprint id (identify takes true, false or ids from GET /voiceprints)' });
+/** Most voiceprints one job may name in `identify`. */
+export const MAX_IDENTIFY_VOICEPRINTS = 100;
+
+/**
+ * `identify`: true (all of the token's voiceprints), false, or voiceprint ids. Multipart sends
+ * text: "true", one comma-separated list, or the field repeated (the API collects repeats into
+ * an array); JSON sends true or an array of ids.
+ */
+export const identifySchema = z.preprocess(
+  (value) => {
+    const items = typeof value === 'string' ? [value] : value;
+    if (!Array.isArray(items) || !items.every((item) => typeof item === 'string')) return value;
+    if (items.length === 1) {
+      const text = items[0].trim().toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(text)) return true;
+      if (['false', '0', 'no', 'off', ''].includes(text)) return false;
+    }
+    return items.flatMap((item) => item.split(',')).map((id) => id.trim()).filter((id) => id !== '');
+  },
+  z.union(
+    [
+      z.boolean(),
+      z
+        .array(voiceprintIdSchema)
+        .min(1)
+        .max(MAX_IDENTIFY_VOICEPRINTS, { error: `names more than ${MAX_IDENTIFY_VOICEPRINTS} voiceprints` }),
+    ],
+    { error: 'must be true, false or a list of voiceprint ids' },
+  ),
+);
+
+/** How a transcript sent with a job is read; detected from its file name and content when absent. */
+export const transcriptFormatSchema = z.enum(TRANSCRIPT_FORMATS, { error: `must be one of ${TRANSCRIPT_FORMATS.join(', ')}` });
+
 const optionFields = {
   num_speakers: speakerCount.optional(),
   min_speakers: speakerCount.optional(),
@@ -52,6 +89,10 @@ const optionFields = {
   exclusive: flag.optional(),
   preset: preset.optional(),
   webhook_url: httpUrl('webhook_url').optional(),
+  /** Add `speaker_embeddings` (one centroid per speaker, with its model) to the result. */
+  return_embeddings: flag.optional(),
+  identify: identifySchema.optional(),
+  transcript_format: transcriptFormatSchema.optional(),
 };
 
 /**
@@ -64,20 +105,48 @@ const checkSpeakerCounts = refineSpeakerBounds(API_SPEAKER_FIELDS);
 export const diarizeOptionsSchema = z.object(optionFields).strict().superRefine(checkSpeakerCounts);
 export type DiarizeOptionsInput = z.output<typeof diarizeOptionsSchema>;
 
-/** A JSON job request: the options plus the audio's URL. */
+/**
+ * The options of the old blocking `POST /diarize`: the speaker counts, `exclusive` and `preset`;
+ * other fields are ignored, as the old service ignored what it did not know.
+ */
+export const legacyDiarizeOptionsSchema = z
+  .object({
+    num_speakers: optionFields.num_speakers,
+    min_speakers: optionFields.min_speakers,
+    max_speakers: optionFields.max_speakers,
+    exclusive: optionFields.exclusive,
+    preset: optionFields.preset,
+  })
+  .strip()
+  .superRefine(checkSpeakerCounts);
+
+/**
+ * A JSON job request: the options plus the audio's URL, and optionally a transcript: the text of
+ * an SRT, WebVTT or Whisper verbose_json file, or the verbose_json object itself.
+ */
 export const urlJobRequestSchema = z
-  .object({ audio_url: httpUrl('audio_url'), ...optionFields })
+  .object({
+    audio_url: httpUrl('audio_url'),
+    transcript: z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'must be a string (SRT, WebVTT or JSON text) or a Whisper verbose_json object' }).optional(),
+    ...optionFields,
+  })
   .strict()
   .superRefine(checkSpeakerCounts);
 export type UrlJobRequest = z.output<typeof urlJobRequestSchema>;
 
-/** Engine options as the worker passes them on. */
+/** Engine options as the worker passes them on (the counts under the engine's own rules). */
 export const engineOptionsSchema = z.object({
-  numSpeakers: z.number().int().optional(),
-  minSpeakers: z.number().int().optional(),
-  maxSpeakers: z.number().int().optional(),
+  numSpeakers: speakerCountSchema.optional(),
+  minSpeakers: speakerCountSchema.optional(),
+  maxSpeakers: speakerCountSchema.optional(),
   exclusive: z.boolean(),
   preset: preset.optional(),
+  /** Job settings beyond the engine's, kept with its options in the record. */
+  returnEmbeddings: z.boolean().optional(),
+  /** true: all of the owner's voiceprints; else these ids (resolved when the job runs). */
+  identify: z.union([z.literal(true), z.array(z.string())]).optional(),
+  /** Storage key of the parsed transcript (transcripts' Transcript as JSON). */
+  transcriptKey: z.string().optional(),
 });
 export type EngineOptions = z.output<typeof engineOptionsSchema>;
 
@@ -88,6 +157,8 @@ export function toEngineOptions(input: DiarizeOptionsInput): EngineOptions {
     maxSpeakers: input.max_speakers,
     exclusive: input.exclusive ?? false,
     ...(input.preset ? { preset: input.preset } : {}),
+    ...(input.return_embeddings ? { returnEmbeddings: true } : {}),
+    ...(input.identify === true || Array.isArray(input.identify) ? { identify: input.identify } : {}),
   };
 }
 
@@ -117,7 +188,7 @@ export const resultSummarySchema = z.object({
   num_speakers: z.number().int(),
   num_segments: z.number().int(),
   exclusive: z.boolean(),
-  speakers: z.array(z.object({ speaker: z.string(), seconds: z.number() })),
+  speakers: z.array(z.object({ speaker: z.string(), seconds: z.number(), confidence: z.number().optional() })),
 });
 export type ResultSummary = z.output<typeof resultSummarySchema>;
 

@@ -2,6 +2,7 @@ import type { Logger } from '@diarization/config';
 import { ObjectNotFoundError, readText, type ObjectStore } from '@diarization/storage';
 import { UnrecoverableError } from 'bullmq';
 import { guardedRequest, readBodySnippet } from './http-client';
+import { failureOfError, failureOfStatus, type ClusterMetrics, type WebhookFailureReason } from './metrics';
 import type { JobRecord, JobRecordStore } from './records';
 import { storedResultSchema } from './results';
 import type { WebhookState } from './schemas';
@@ -16,6 +17,8 @@ export interface WebhookDeliveryDeps {
   timeoutMs: number;
   allowPrivateUrls: boolean;
   logger: Logger;
+  /** Counts attempts, failures by reason and latency for /metrics. */
+  metrics?: ClusterMetrics;
 }
 
 /** The part of a BullMQ job the delivery needs (kept small so tests can pass plain objects). */
@@ -64,12 +67,17 @@ export async function deliverWebhook(attempt: WebhookAttempt, deps: WebhookDeliv
 
   let failure: string;
   let permanent = false;
+  let reason: WebhookFailureReason = 'no_secret';
+  let sentAt: number | null = null;
+  const observe = (outcome: WebhookFailureReason | null): Promise<void> | undefined =>
+    deps.metrics?.webhookAttempt({ failure: outcome, seconds: sentAt === null ? null : (performance.now() - sentAt) / 1000 });
   if (deps.secret === undefined) {
     failure = 'WEBHOOK_SECRET is not set, so webhooks cannot be signed';
     permanent = true;
   } else {
     try {
       const body = await buildWebhookPayload(record, deps.store);
+      sentAt = performance.now();
       const response = await guardedRequest(record.webhookUrl, {
         method: 'POST',
         label: 'webhook_url',
@@ -85,11 +93,13 @@ export async function deliverWebhook(attempt: WebhookAttempt, deps: WebhookDeliv
       state.last_status_code = response.status;
       const snippet = await readBodySnippet(response.body, 200);
       if (response.status >= 200 && response.status < 300) {
+        await observe(null);
         const delivered: WebhookState = { ...state, status: 'delivered', delivered_at: new Date().toISOString() };
         await deps.records.setWebhookState(record.id, delivered);
         deps.logger.info('webhook delivered', { job_id: record.id, status_code: response.status, attempt: attemptNumber });
         return delivered;
       }
+      reason = failureOfStatus(response.status);
       const detail = snippet.trim() ? `: ${snippet.trim().slice(0, 200)}` : '';
       if (response.status === 410) {
         // 410 Gone: the endpoint says it no longer exists; retrying cannot help.
@@ -100,10 +110,12 @@ export async function deliverWebhook(attempt: WebhookAttempt, deps: WebhookDeliv
       }
     } catch (error) {
       failure = describe(error);
+      reason = failureOfError(error);
       permanent = error instanceof UnsafeUrlError || error instanceof ObjectNotFoundError;
     }
   }
 
+  await observe(reason);
   const final = lastAttempt || permanent;
   const updated: WebhookState = { ...state, status: final ? 'failed' : 'pending', last_error: failure };
   await deps.records.setWebhookState(record.id, updated);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DiarizationError, decodeAudioFile } from '@diarization/engine/io';
 import { fakeWav } from '../../../../test/support/audio';
@@ -22,7 +22,7 @@ async function verdict(validator: EngineAudioValidator, path: string): Promise<{
 describe('EngineAudioValidator (the engine decoder, real ffmpeg)', () => {
   let tmp: TempDir;
   let threeSeconds: string;
-  const validator = new EngineAudioValidator(3600);
+  const validator = new EngineAudioValidator({ maxDurationSeconds: 3600 });
 
   beforeAll(() => {
     tmp = makeTempDir('audio-check-');
@@ -71,8 +71,18 @@ describe('EngineAudioValidator (the engine decoder, real ffmpeg)', () => {
   });
 
   it('refuses audio declared longer than MAX_AUDIO_SECONDS with 422', async () => {
-    const strict = new EngineAudioValidator(2);
+    const strict = new EngineAudioValidator({ maxDurationSeconds: 2 });
     expect(await verdict(strict, threeSeconds)).toEqual({ status: 422, message: 'the audio is too long: 3 s, the limit is 2 s' });
+  });
+
+  it('runs the ffmpeg it is given (FFMPEG_PATH)', async () => {
+    // a wrapper that records each call, then runs the system's ffmpeg
+    const calls = join(tmp.path, 'ffmpeg-calls.log');
+    const wrapper = join(tmp.path, 'logging-ffmpeg');
+    writeFileSync(wrapper, `#!/bin/sh\necho "$@" >> '${calls}'\nexec ffmpeg "$@"\n`, { mode: 0o755 });
+    const configured = new EngineAudioValidator({ maxDurationSeconds: 3600, ffmpegPath: wrapper });
+    expect(await verdict(configured, threeSeconds)).toBeNull();
+    expect(readFileSync(calls, 'utf8')).toContain(threeSeconds);
   });
 });
 

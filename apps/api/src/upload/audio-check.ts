@@ -14,20 +14,26 @@ const CHECK_TIMEOUT_MS = 20_000;
  * exactly what the worker would fail on, with the same message: empty, not audio, no audio
  * track, truncated, too short, or declared longer than MAX_AUDIO_SECONDS.
  */
+export interface EngineAudioValidatorOptions {
+  maxDurationSeconds: number;
+  /** The ffmpeg the workers use (FFMPEG_PATH); unset: the engine's default. */
+  ffmpegPath?: string;
+  /** Told about failures that are the server's fault (ffmpeg missing, timeouts). */
+  onServerProblem?: (message: string) => void;
+}
+
 export class EngineAudioValidator implements AudioValidator {
-  constructor(
-    private readonly maxDurationSeconds: number,
-    private readonly onServerProblem: (message: string) => void = () => undefined,
-  ) {}
+  constructor(private readonly options: EngineAudioValidatorOptions) {}
 
   async check(path: string): Promise<void> {
+    const { maxDurationSeconds, ffmpegPath, onServerProblem = () => undefined } = this.options;
     try {
-      await probeAudio(path, { maxDurationSeconds: this.maxDurationSeconds, signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) });
+      await probeAudio(path, { maxDurationSeconds, ffmpegPath, signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) });
     } catch (error) {
       // Anything else is a bug or the machine: the app's error handler logs it and answers 500.
       if (!isDiarizationError(error)) throw error;
       const refusal = probeRefusal(error);
-      if (refusal.status >= 500) this.onServerProblem(`upload check failed on the server's side: ${error.code}: ${error.message}`);
+      if (refusal.status >= 500) onServerProblem(`upload check failed on the server's side: ${error.code}: ${error.message}`);
       throw refusal;
     }
   }

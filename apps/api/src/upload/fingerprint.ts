@@ -5,9 +5,10 @@ import type { FileSink } from './multipart';
 
 /**
  * What an Idempotency-Key is bound to (the IETF draft's request fingerprint): the audio (its
- * bytes' sha256, or its URL) and the options as validated, so that "2" and 2 are the same request.
+ * bytes' sha256, or its URL), the transcript's sha256 when one was sent, and the options as
+ * validated, so that "2" and 2 are the same request.
  */
-export function requestFingerprint(audio: { sha256: string } | { url: string }, options: DiarizeOptionsInput): string {
+export function requestFingerprint(audio: ({ sha256: string } | { url: string }) & { transcript?: string }, options: DiarizeOptionsInput): string {
   const sortedOptions = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined).sort(([a], [b]) => a.localeCompare(b)));
   return createHash('sha256').update(JSON.stringify({ audio, options: sortedOptions })).digest('hex');
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ffmpegPath } from '@diarization/engine';
+import { ffmpegPath, SAMPLE_RATE } from '@diarization/engine';
 import { UsageError } from '../run-main';
 
 /** A recording the benchmark builds from ../shared/eval. */
@@ -26,14 +26,18 @@ export const BENCH_RECORDINGS: readonly BenchRecording[] = [
 export class BenchAudio {
   private readonly dir = mkdtempSync(join(tmpdir(), 'diarization-bench-'));
 
-  constructor(private readonly evalDir: string) {
+  constructor(
+    private readonly evalDir: string,
+    /** The caller's FFMPEG_PATH, if any. */
+    private readonly preferredFfmpeg?: string,
+  ) {
     if (!existsSync(evalDir)) {
       this.remove();
       throw new UsageError(`no FILE given and ${evalDir} does not exist to build one from`);
     }
   }
 
-  /** `seconds` of the recording's sources, concatenated with ffmpeg into a 16 kHz WAV. */
+  /** `seconds` of the recording's sources, concatenated with ffmpeg into a WAV at the models' rate. */
   build(recording: BenchRecording, seconds: number): string {
     const sources = readdirSync(this.evalDir)
       .filter((f) => recording.sources.test(f))
@@ -46,8 +50,8 @@ export class BenchAudio {
     writeFileSync(list, Array.from({ length: repeats }, () => sources.map((s) => `file '${s}'`).join('\n')).join('\n'));
     const output = join(this.dir, `${recording.name}-${seconds}s.wav`);
     const result = spawnSync(
-      ffmpegPath(),
-      ['-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-t', String(seconds), '-ar', '16000', '-ac', '1', output],
+      ffmpegPath(this.preferredFfmpeg),
+      ['-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-t', String(seconds), '-ar', String(SAMPLE_RATE), '-ac', '1', output],
       { encoding: 'utf8' },
     );
     if (result.status !== 0) throw new Error(`could not build the benchmark audio: ${result.stderr.trim()}`);

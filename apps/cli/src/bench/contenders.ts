@@ -17,6 +17,7 @@ export const OUR_CONFIGURATIONS: readonly OurConfiguration[] = [
 export interface BenchSetup {
   file: string;
   modelsDir?: string;
+  ffmpegPath?: string;
   segmentationId: string;
   segmentationPath: string;
   embeddingId: string;
@@ -37,6 +38,7 @@ export interface RunMeasurement {
 export async function runOurs(setup: BenchSetup, configuration: OurConfiguration): Promise<RunMeasurement> {
   const engine = await DiarizationEngine.load({
     modelsDir: setup.modelsDir,
+    ffmpegPath: setup.ffmpegPath,
     segmentation: setup.segmentationId,
     embedding: setup.embeddingId,
     intraOpThreads: setup.threads,
@@ -74,7 +76,7 @@ export async function runSherpa(setup: BenchSetup): Promise<RunMeasurement> {
     minDurationOff: 0,
   });
   const started = performance.now();
-  const samples = await decodeAudioFile(setup.file);
+  const samples = await decodeAudioFile(setup.file, { ffmpegPath: setup.ffmpegPath });
   const segments = diarizer.process(samples);
   const seconds = (performance.now() - started) / 1000;
   return { seconds, speakers: new Set(segments.map((s) => s.speaker)).size, segments: segments.length, peakRssMiB: peakRss() };

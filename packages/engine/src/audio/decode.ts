@@ -1,5 +1,6 @@
 import ffmpeg from 'fluent-ffmpeg';
 import { PassThrough, type Readable } from 'node:stream';
+import { SAMPLE_RATE } from '@diarization/common';
 import { DiarizationError } from '../errors';
 import { concatFloat32 } from '../math/concat';
 import { channelsOfLayout, ffmpegPath } from './ffmpeg-binary';
@@ -7,7 +8,10 @@ import { damageReport, declaredDuration, failureReason, outputLayout } from './f
 import { containerProblem, isStreamedWav, withoutStreamEndReports } from './container-checks';
 
 export interface DecodeOptions {
+  /** Output rate (default SAMPLE_RATE, 16 kHz). */
   sampleRate?: number;
+  /** The caller's ffmpeg (e.g. FFMPEG_PATH); by default, or when it does not run, ffmpeg on PATH, then the bundled one. */
+  ffmpegPath?: string;
   /** Refuse audio longer than this (seconds). */
   maxDurationSeconds?: number;
   signal?: AbortSignal;
@@ -27,7 +31,7 @@ const TRUNCATION_TOLERANCE_RATIO = 0.05;
  * temporary file is written. Bad input ends in a DiarizationError, never a hang.
  */
 export async function* decodeAudio(source: string | Readable, options: DecodeOptions = {}): AsyncGenerator<Float32Array> {
-  const sampleRate = options.sampleRate ?? 16000;
+  const sampleRate = options.sampleRate ?? SAMPLE_RATE;
   const maxSamples = options.maxDurationSeconds ? Math.ceil(options.maxDurationSeconds * sampleRate) : Infinity;
   const sourceName = typeof source === 'string' ? source : 'stream';
   if (options.signal?.aborted) throw new DiarizationError('ABORTED', 'diarization was canceled');
@@ -42,8 +46,9 @@ export async function* decodeAudio(source: string | Readable, options: DecodeOpt
   const stderr: string[] = [];
   let failure: DiarizationError | undefined;
   let finished = false;
+  const binary = ffmpegPath(options.ffmpegPath);
   const command = ffmpeg(source)
-    .setFfmpegPath(ffmpegPath())
+    .setFfmpegPath(binary)
     .inputOptions(['-nostdin'])
     .outputOptions(['-map', '0:a:0', '-vn', '-sn', '-dn', '-ar', String(sampleRate), '-acodec', 'pcm_f32le', '-f', 'f32le']);
 
@@ -101,7 +106,7 @@ export async function* decodeAudio(source: string | Readable, options: DecodeOpt
         // ffmpeg announces the output layout on stderr before it writes samples; wait for it.
         const layout = outputLayout(stderr);
         if (!layout) continue;
-        channels = channelsOfLayout(layout) ?? 0;
+        channels = channelsOfLayout(layout, binary) ?? 0;
         if (channels === 0) {
           stop(new DiarizationError('AUDIO_DECODE_FAILED', `could not decode audio: unknown channel layout "${layout}"`));
           break;

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, chmodSync, constants } from 'node:fs';
 import { DiarizationError } from '../errors';
 
-let cached: string | undefined;
+/** The working binary found for each preferred one ('' when none was given). */
+const found = new Map<string, string>();
 
 function runs(binary: string): boolean {
   const result = spawnSync(binary, ['-hide_banner', '-version'], { stdio: 'ignore', timeout: 10_000 });
@@ -27,15 +28,18 @@ function bundledFfmpeg(): string | undefined {
 }
 
 /**
- * Finds a working ffmpeg: FFMPEG_PATH if set, else the system one on PATH, else the binary
- * shipped in an npm package. Resolved once per process.
+ * Finds a working ffmpeg: `preferred` (the caller's setting, e.g. FFMPEG_PATH) when it runs,
+ * else the system one on PATH, else the binary shipped in an npm package. The engine reads no
+ * environment: its callers pass their setting. Resolved once per process for each setting.
  */
-export function ffmpegPath(env: NodeJS.ProcessEnv = process.env): string {
-  if (cached) return cached;
-  const candidates = [env.FFMPEG_PATH, 'ffmpeg', bundledFfmpeg()].filter((c): c is string => !!c);
+export function ffmpegPath(preferred?: string): string {
+  const key = preferred?.trim() ?? '';
+  const known = found.get(key);
+  if (known) return known;
+  const candidates = [key, 'ffmpeg', bundledFfmpeg()].filter((c): c is string => !!c);
   for (const candidate of candidates) {
     if (runs(candidate)) {
-      cached = candidate;
+      found.set(key, candidate);
       return candidate;
     }
   }
@@ -48,7 +52,7 @@ export function ffmpegPath(env: NodeJS.ProcessEnv = process.env): string {
 const layoutChannels = new Map<string, number>();
 
 /** Number of channels of an ffmpeg channel-layout name ("stereo", "5.1(side)", "3 channels"). */
-export function channelsOfLayout(layout: string, binary = ffmpegPath()): number | undefined {
+export function channelsOfLayout(layout: string, binary: string): number | undefined {
   const generic = /^(\d+) channels/.exec(layout);
   if (generic) return Number(generic[1]);
   if (layoutChannels.size === 0) {

@@ -1,3 +1,4 @@
+import { SAMPLE_RATE } from '@diarization/common';
 import { decodeAudio } from './decode';
 
 export interface ProbeOptions {
@@ -6,6 +7,8 @@ export interface ProbeOptions {
   /** Refuse audio whose declared duration is longer than this. */
   maxDurationSeconds?: number;
   signal?: AbortSignal;
+  /** The caller's ffmpeg, as for decodeAudio. */
+  ffmpegPath?: string;
 }
 
 export interface AudioProbe {
@@ -20,12 +23,13 @@ export interface AudioProbe {
  * only found by the full decode.
  */
 export async function probeAudio(path: string, options: ProbeOptions = {}): Promise<AudioProbe> {
-  const wanted = (options.seconds ?? 2) * 16000;
+  const wanted = (options.seconds ?? 2) * SAMPLE_RATE;
   let declaredSeconds: number | undefined;
   let decoded = 0;
   for await (const block of decodeAudio(path, {
     maxDurationSeconds: options.maxDurationSeconds,
     signal: options.signal,
+    ffmpegPath: options.ffmpegPath,
     onDuration: (seconds) => {
       declaredSeconds = seconds;
     },

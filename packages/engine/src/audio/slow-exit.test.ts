@@ -19,12 +19,12 @@ describe('decoding when ffmpeg exits long after closing its output', () => {
       chmodSync(slow, 0o755);
       const script = `
         const { decodeAudioFile } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist', 'io.js'))});
-        decodeAudioFile(process.argv[1]).then(
+        decodeAudioFile(process.argv[1], { ffmpegPath: process.argv[2] }).then(
           (samples) => console.log('samples', samples.length),
           (error) => console.log('error', error.message),
         );`;
       const run = (file: string) =>
-        spawnSync(process.execPath, ['-e', script, file], { encoding: 'utf8', env: { ...process.env, FFMPEG_PATH: slow }, timeout: 60_000 }).stdout.trim();
+        spawnSync(process.execPath, ['-e', script, file, slow], { encoding: 'utf8', timeout: 60_000 }).stdout.trim();
       expect(run(join(SHARED_EVAL, 'pyannote_sample.wav'))).toBe('samples 480000');
       const notAudio = join(dir.path, 'notes.wav');
       writeFileSync(notAudio, 'RIFF but not really a wave file at all, just text that goes on for a while');

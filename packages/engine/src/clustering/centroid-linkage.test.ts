@@ -1,7 +1,7 @@
 import { centroidDistanceUpdate, centroidLinkage, centroidLinkageFromDistances } from './centroid-linkage';
 import { condensedIndex, condensedSize, euclideanCondensedDistances } from './condensed-distances';
 import { Dendrogram } from './dendrogram';
-import { SCIPY_DOC_POINTS } from './test-points';
+import { SCIPY_DOC_POINTS } from '../../test-support/test-points';
 
 function rows(dendrogram: Dendrogram): number[][] {
   return Array.from(dendrogram.left, (left, k) => [left, dendrogram.right[k], dendrogram.distance[k], dendrogram.size[k]]);

@@ -1,6 +1,6 @@
 import { centroidLinkage } from './centroid-linkage';
 import { fclusterByDistance, maxMergeDistances } from './fcluster';
-import { SCIPY_DOC_POINTS } from './test-points';
+import { SCIPY_DOC_POINTS } from '../../test-support/test-points';
 import { uniqueLabels } from './unique-labels';
 
 describe('fclusterByDistance', () => {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { loadNpz, requireArray, toFloat64, toInt32 } from '../numpy';
 import { SAMPLE_FIXTURES, SHARED_MODELS } from '../../../../test/shared-paths';
 import { loadSample } from '../../../../test/support/pyannote-fixtures';
-import { maxAbsDifference } from '../math/test-matrices';
+import { maxAbsDifference } from '../../test-support/test-matrices';
 import { markInactiveSpeakers } from './inactive-speakers';
 import { Plda } from './plda';
 import type { BinarySegmentations } from './types';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadNpy, loadNpz, requireArray, toFloat64, toInt32 } from '../numpy';
 import { SAMPLE_FIXTURES } from '../../../../test/shared-paths';
-import { maxAbsDifference } from '../math/test-matrices';
+import { maxAbsDifference } from '../../test-support/test-matrices';
 import { clusterVbxFromLabels, initialResponsibilities, vbx } from './vbx';
 
 describe('VBx on the pyannote sample', () => {

@@ -1,3 +1,4 @@
+import { SAMPLE_RATE } from '@diarization/common';
 import type * as ort from 'onnxruntime-node';
 import type { EmbeddingModelEntry, WaveformEmbeddingInterface } from '@diarization/models';
 import { Resampler } from '../features';
@@ -21,7 +22,7 @@ const MIN_SPEECH_SECONDS = 0.25;
  */
 export class WaveformEmbedder implements SpeakerEmbedder {
   readonly modelId: string;
-  readonly minNumSamples = Math.round(MIN_SPEECH_SECONDS * 16000);
+  readonly minNumSamples = Math.round(MIN_SPEECH_SECONDS * SAMPLE_RATE);
   private readonly resampler: Resampler;
   private readonly maxSamples: number;
 
@@ -34,7 +35,7 @@ export class WaveformEmbedder implements SpeakerEmbedder {
   ) {
     this.modelId = entry.id;
     // Speech at 16 kHz has nothing near 8 kHz worth a steep filter; a gentler one is ~3x faster.
-    this.resampler = new Resampler(16000, spec.sampleRate, { passbandEdge: 0.95, stopbandEdge: 1.05 });
+    this.resampler = new Resampler(SAMPLE_RATE, spec.sampleRate, { passbandEdge: 0.95, stopbandEdge: 1.05 });
     this.maxSamples = Math.round(spec.maxSeconds * spec.sampleRate);
   }
 
@@ -61,7 +62,7 @@ export class WaveformEmbedder implements SpeakerEmbedder {
       results.push(out);
       if (chunk.masks.every((mask) => !mask.some((v) => v > 0))) continue;
       const resampled = this.resampler.process(chunk.window);
-      const ratio = this.spec.sampleRate / 16000;
+      const ratio = this.spec.sampleRate / SAMPLE_RATE;
       for (let s = 0; s < chunk.masks.length; s++) {
         const speech = this.speakerSamples(chunk.masks[s], resampled, ratio);
         if (speech.length < this.minNumSamples * ratio) continue;

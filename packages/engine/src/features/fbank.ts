@@ -1,3 +1,4 @@
+import { SAMPLE_RATE } from '@diarization/common';
 import { Float32RealFft } from '../math/float32-real-fft';
 import { kaldiMelBank, SparseMelBank } from './mel-banks';
 
@@ -20,7 +21,7 @@ import { kaldiMelBank, SparseMelBank } from './mel-banks';
 const f32 = Math.fround;
 
 export interface KaldiFbankOptions {
-  /** Hz (default 16000). */
+  /** Hz (default SAMPLE_RATE, 16 kHz). */
   sampleRate?: number;
   /** Default 80. */
   numMelBins?: number;
@@ -61,7 +62,7 @@ export class KaldiFbank {
   private readonly power: Float32Array;
 
   constructor(options: KaldiFbankOptions = {}) {
-    this.sampleRate = options.sampleRate ?? 16000;
+    this.sampleRate = options.sampleRate ?? SAMPLE_RATE;
     this.numMelBins = options.numMelBins ?? 80;
     this.preemphasis = f32(options.preemphasisCoefficient ?? 0.97);
     this.inputScale = f32(options.inputScale ?? 32768);

@@ -1,4 +1,4 @@
-import { RealFft } from '../math/real-fft';
+import { RealFft } from '../../test-support/real-fft';
 import { designPolyphaseFilter, kaiserBeta } from './polyphase-filter';
 import { Resampler } from './resample';
 

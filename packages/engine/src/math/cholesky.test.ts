@@ -1,6 +1,6 @@
 import { cholesky, solveLowerTriangular, solveUpperFromLowerTransposed } from './cholesky';
 import { multiply, transpose } from './dense-matrix';
-import { maxAbsDifference, randomSpd, seededUniform } from './test-matrices';
+import { maxAbsDifference, randomSpd, seededUniform } from '../../test-support/test-matrices';
 
 describe('cholesky', () => {
   it('matches numpy.linalg.cholesky on a 3x3', () => {

@@ -1,5 +1,5 @@
 import { Float32RealFft } from './float32-real-fft';
-import { RealFft } from './real-fft';
+import { RealFft } from '../../test-support/real-fft';
 
 /** Deterministic pseudo-random float32 signal (LCG) so failures reproduce. */
 function randomSignal(n: number, seed: number): Float32Array {

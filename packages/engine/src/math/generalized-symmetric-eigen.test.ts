@@ -1,6 +1,6 @@
 import { generalizedSymmetricEigen } from './generalized-symmetric-eigen';
 import { identity, multiply, transpose } from './dense-matrix';
-import { maxAbsDifference, randomSpd, randomSymmetric } from './test-matrices';
+import { maxAbsDifference, randomSpd, randomSymmetric } from '../../test-support/test-matrices';
 
 describe('generalizedSymmetricEigen', () => {
   it('solves a 2x2 pencil by hand', () => {

@@ -1,6 +1,6 @@
 import { invert } from './matrix-inverse';
 import { multiply, identity } from './dense-matrix';
-import { maxAbsDifference, randomSpd, randomSymmetric } from './test-matrices';
+import { maxAbsDifference, randomSpd, randomSymmetric } from '../../test-support/test-matrices';
 
 describe('invert', () => {
   it('matches numpy.linalg.inv on a tridiagonal 3x3', () => {

@@ -1,6 +1,6 @@
 import { symmetricEigen } from './symmetric-eigen';
 import { identity, multiply, transpose } from './dense-matrix';
-import { maxAbsDifference, randomSymmetric } from './test-matrices';
+import { maxAbsDifference, randomSymmetric } from '../../test-support/test-matrices';
 
 function reconstruct(values: Float64Array, vectors: Float64Array, n: number): Float64Array {
   const scaled = new Float64Array(n * n);

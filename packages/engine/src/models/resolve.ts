@@ -1,3 +1,4 @@
+import { SAMPLE_RATE } from '@diarization/common';
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import {
@@ -120,7 +121,7 @@ function adHocFbankModel(path: string): EmbeddingModelEntry {
     license: 'unknown (user-supplied file)',
     description: `user-supplied ONNX file ${path}`,
     urls: [],
-    interface: { kind: 'fbank-embedding', input: 'feats', output: 'embs', sampleRate: 16000, numMelBins: 80, dimension: 256 },
+    interface: { kind: 'fbank-embedding', input: 'feats', output: 'embs', sampleRate: SAMPLE_RATE, numMelBins: 80, dimension: 256 },
     agglomerative: UNTUNED_AGGLOMERATIVE,
   };
 }

@@ -7,7 +7,7 @@ import { formatFixed } from './decimal';
  * Whitespace in `uri` becomes `_` (an empty one `audio`); a speaker label that is empty or holds
  * whitespace would shift the later columns, so it is refused with an Error.
  */
-export function toRttm(segments: readonly Segment[], uri: string): string {
+export function toRttm(segments: readonly Pick<Segment, 'speaker' | 'start' | 'end'>[], uri: string): string {
   const fileId = uri.replace(/\s+/g, '_') || 'audio';
   return segments
     .map(

@@ -41,6 +41,8 @@ export interface AnalyseOptions {
   /** Samples between window starts (default: the segmenter's, 1 s). */
   stepSamples?: number;
   maxDurationSeconds?: number;
+  /** The caller's ffmpeg (EngineConfig.ffmpegPath). */
+  ffmpegPath?: string;
   signal?: AbortSignal;
   /** `fraction` is the share of the audio processed so far. */
   onProgress?: (stage: Stage, fraction: number) => void;
@@ -117,6 +119,7 @@ export async function analyseAudio(source: string | Readable, options: AnalyseOp
   const decoding = decodeAudio(source, {
     sampleRate: segmenter.sampleRate,
     maxDurationSeconds: options.maxDurationSeconds,
+    ffmpegPath: options.ffmpegPath,
     signal: options.signal,
     onDuration: (seconds) => {
       declaredSamples = seconds ? seconds * segmenter.sampleRate : undefined;

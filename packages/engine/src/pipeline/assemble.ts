@@ -4,12 +4,16 @@ import type { Segment } from '../types';
 import type { ChunkAnalysis } from './analyse';
 import { binarize } from './binarize';
 import { clusterSpeakers, type ClusteringSetup } from './cluster';
+import { turnConfidences } from './confidence';
 import type { ChunkGeometry } from './geometry';
 import { reconstruct } from './reconstruct';
+import { speakerCentroids } from './speaker-centroids';
 import { speakerCount } from './speaker-count';
 
 export interface Assembled {
   segments: Segment[];
+  /** Each output speaker's clustering centroid (see speakerCentroids), in speaker order. */
+  centroids: Map<string, Float64Array>;
   /** Speakers found, before any bound was applied. */
   numClusters: number;
   clusteringSeconds: number;
@@ -32,16 +36,17 @@ export function assembleDiarization(
 ): Assembled {
   const { numChunks } = analysis;
   const count = speakerCount(analysis.segmentations, numChunks, numLocalSpeakers, geometry);
-  if (!count.some((c) => c > 0)) return { segments: [], numClusters: 0, clusteringSeconds: 0, reconstructionSeconds: 0 };
+  if (!count.some((c) => c > 0)) return { segments: [], centroids: new Map(), numClusters: 0, clusteringSeconds: 0, reconstructionSeconds: 0 };
 
   onStage('clustering');
   const clusteringStart = performance.now();
-  const hardClusters = clusterSpeakers(
+  const clustering = clusterSpeakers(
     { data: analysis.embeddings, numChunks, numLocalSpeakers, dimension: analysis.dimension },
     { data: analysis.segmentations, numChunks, numFrames: geometry.framesPerChunk, numLocalSpeakers },
     bounds,
     setup,
   );
+  const { hardClusters } = clustering;
   const numClusters = hardClusters.reduce((max, k) => Math.max(max, k + 1), 0);
 
   const clusteringSeconds = (performance.now() - clusteringStart) / 1000;
@@ -57,6 +62,19 @@ export function assembleDiarization(
         geometry,
       )
     : regular;
-  const segments = toSegments(turns, labels, duration);
-  return { segments, numClusters, clusteringSeconds, reconstructionSeconds: (performance.now() - reconstructionStart) / 1000 };
+  const confidences = turnConfidences(
+    {
+      segmentations: analysis.segmentations,
+      numChunks,
+      numLocalSpeakers,
+      hardClusters,
+      soft: { data: clustering.softClusters, numChunks, numLocalSpeakers, numClusters: clustering.numClusters },
+      geometry,
+      floor: setup.confidenceFloor,
+    },
+    turns,
+  );
+  const segments = toSegments(turns, labels, duration, confidences);
+  const centroids = speakerCentroids(clustering.centroids, labels);
+  return { segments, centroids, numClusters, clusteringSeconds, reconstructionSeconds: (performance.now() - reconstructionStart) / 1000 };
 }

@@ -5,6 +5,7 @@ import {
   COMMUNITY1_VBX_PARAMS,
   markInactiveSpeakers,
   type BinarySegmentations,
+  type ClusteringResult,
   type EmbeddingSet,
   type Plda,
 } from '../clustering';
@@ -16,15 +17,20 @@ export interface ClusteringSetup {
   plda?: Plda;
   agglomerative: AgglomerativeSettings;
   maxEmbeddings?: number;
+  /** The embedding model's confidence floor (pipeline/confidence.ts); not used by the clustering itself. */
+  confidenceFloor: number;
 }
 
-/** Runs the recipe's clustering and marks inactive local speakers -2, as pyannote's pipeline does. */
+/**
+ * Runs the recipe's clustering and marks inactive local speakers -2 in `hardClusters`, as
+ * pyannote's pipeline does; the soft scores and centroids are the clustering's own.
+ */
 export function clusterSpeakers(
   embeddings: EmbeddingSet,
   segmentations: BinarySegmentations,
   bounds: SpeakerBounds,
   setup: ClusteringSetup,
-): Int32Array {
+): ClusteringResult {
   const speakerBounds = {
     numClusters: bounds.numSpeakers,
     minClusters: bounds.minSpeakers,
@@ -41,5 +47,5 @@ export function clusterSpeakers(
           minClusterSize: setup.agglomerative.minClusterSize,
           maxEmbeddings: setup.maxEmbeddings,
         });
-  return markInactiveSpeakers(result.hardClusters, segmentations);
+  return { ...result, hardClusters: markInactiveSpeakers(result.hardClusters, segmentations) };
 }

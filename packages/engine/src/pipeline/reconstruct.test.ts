@@ -49,7 +49,7 @@ describe('reconstruction parity with pyannote (community-1 sample)', () => {
     const count = speakerCount(data, numChunks, 3, geometry);
     const discrete = reconstruct(data, numChunks, 3, sampleHardClusters(), count, geometry);
     const turns = binarize(discrete, geometry);
-    const segments = toSegments(turns, labelClusters(turns), 30);
+    const segments = toSegments(turns, labelClusters(turns), 30, turns.map(() => 1));
     const expected = readFileSync(join(SAMPLE_FIXTURES, 'reference.rttm'), 'utf8');
     expect(toRttm(segments, 'clip_16k')).toBe(expected);
   });

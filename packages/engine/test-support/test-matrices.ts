@@ -1,4 +1,4 @@
-/** Deterministic matrices and comparisons for the numeric tests (not used by the engine itself). */
+/** Deterministic matrices and comparisons for the numeric tests (test-only: outside src/, so not in dist). */
 
 /** Small linear congruential generator so test matrices are reproducible. */
 export function seededUniform(seed: number): () => number {

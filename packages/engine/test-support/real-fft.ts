@@ -1,5 +1,6 @@
 /**
- * Forward FFT of a real signal whose length is a power of two.
+ * Forward FFT of a real signal whose length is a power of two, in float64: the reference the
+ * tests check the engine's Float32RealFft (and the resampler) against; test-only, so outside src/.
  *
  * The n real samples are packed as n/2 complex values (even samples real, odd
  * samples imaginary), transformed with an iterative radix-2 FFT of size n/2 and

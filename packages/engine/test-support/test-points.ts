@@ -1,4 +1,4 @@
-/** Point sets for the linkage tests (not used by the engine itself). */
+/** Point sets for the linkage tests (test-only: outside src/, so not in dist). */
 
 /** scipy's docstring data set for `centroid`: four L-shaped triplets in the corners of a 4x4 square (12 points, 2-D, row-major). */
 export const SCIPY_DOC_POINTS: readonly number[] = [

@@ -1,8 +1,10 @@
-/** `npm start`: the API and one worker in one process, for a single machine with Redis. */
+/**
+ * `npm start`: the API and one worker in one process, for a single machine with Redis. It is
+ * its own workspace so that neither the API nor the worker depends on the other.
+ */
+import { exitOnStartFailure, startApi } from '@diarization/api';
 import { createLogger, loadConfigOrExit } from '@diarization/config';
 import { handleShutdownSignals, startWorker } from '@diarization/worker';
-import { exitOnStartFailure } from './start-failure';
-import { startApi } from './server';
 
 const config = loadConfigOrExit('all');
 const logger = createLogger(config.logLevel, { service: 'diarization' });
@@ -16,4 +18,3 @@ void startApi(config, logger).then((api) => {
     if (workerClosed.status === 'rejected') throw workerClosed.reason;
   });
 }, exitOnStartFailure);
-

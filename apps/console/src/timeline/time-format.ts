@@ -1,0 +1,26 @@
+/** 75.25 → "1:15.3"; 3725 → "1:02:05.0" (tenths: turns are often shorter than a second). */
+export function formatClock(seconds: number, decimals = 1): string {
+  const safe = Math.max(0, seconds);
+  const hours = Math.floor(safe / 3600);
+  const minutes = Math.floor((safe % 3600) / 60);
+  const rest = (safe % 60).toFixed(decimals).padStart(decimals > 0 ? 3 + decimals : 2, '0');
+  const mm = hours > 0 ? String(minutes).padStart(2, '0') : String(minutes);
+  return hours > 0 ? `${hours}:${mm}:${rest}` : `${mm}:${rest}`;
+}
+
+/** WebVTT's timestamp: 00:01:15.250. */
+export function formatVttTime(seconds: number): string {
+  const ms = Math.round(Math.max(0, seconds) * 1000);
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = Math.floor((ms % 60_000) / 1000);
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  return `${pad(h)}:${pad(m)}:${pad(s)}.${pad(ms % 1000, 3)}`;
+}
+
+const TICK_STEPS = [0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+
+/** The axis step that keeps labels at least `minGapPx` apart at this zoom. */
+export function tickStep(pixelsPerSecond: number, minGapPx = 70): number {
+  return TICK_STEPS.find((step) => step * pixelsPerSecond >= minGapPx) ?? TICK_STEPS[TICK_STEPS.length - 1];
+}
