@@ -18,6 +18,7 @@ interface ApiSegment {
   speaker: string;
   start: number;
   end: number;
+  confidence?: number;
 }
 
 const DESKTOP = { width: 1280, height: 900 };
@@ -125,6 +126,15 @@ describe('web console in a real browser', () => {
         .evaluateAll((buttons) => buttons.map((b) => [Number(b.getAttribute('data-start')), Number(b.getAttribute('data-end'))]));
       const expected = segments.filter((s) => s.speaker === speaker).map((s) => [s.start, s.end]);
       expect(drawn).toEqual(expected);
+    }
+    // each turn's confidence is in its tooltip; the unsure ones (< 0.5) are marked
+    const drawnConfidence = await page
+      .locator('.lane[data-speaker] .segment')
+      .evaluateAll((buttons) => buttons.map((b) => [Number(b.getAttribute('data-start')), b.getAttribute('title'), b.classList.contains('unsure')] as const));
+    for (const [start, title, unsure] of drawnConfidence) {
+      const segment = segments.find((s) => s.start === start)!;
+      expect(title).toContain(`confidence ${segment.confidence!.toFixed(2)}`);
+      expect(unsure).toBe(segment.confidence! < 0.5);
     }
     // talk time and turns per speaker
     const turns = await page.locator('.talk-time-row .turns').allTextContents();

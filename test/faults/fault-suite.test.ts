@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { createRedis, redisReady, RedisKeys } from '@diarization/jobs';
+import { createDiarizeQueue, createRedis, redisReady, RedisKeys } from '@diarization/jobs';
 import { longAudio, SHORT_OGG } from '../support/audio';
 import { filesUnder, startApiProcess, uploadTempFolders, type ApiProcess } from '../support/api-process';
 import { call, uploadJob, waitForJob } from '../support/http';
@@ -276,10 +276,19 @@ describe('fault suite', () => {
       const current = await waitForJob(api, TOKEN_A, id, undefined, 120_000).catch(() => ({ status: 'missing' }));
       if (current.status !== expected) lost++;
     }
-    await worker.kill('SIGKILL');
-    // records still queued or processing now, when every job has ended
     const redis = createRedis(stack.redis.url, { failFast: true });
     await redisReady(redis);
+    // A worker killed just after a job's success leaves the attempt active; a live worker takes
+    // it again once its lock expires and finishes the clean-up. Account once every attempt settled.
+    const queue = createDiarizeQueue(redis, stack.env.QUEUE_PREFIX);
+    await waitFor(
+      'every attempt in the queue to settle',
+      async () => Object.values(await queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized')).every((count) => count === 0),
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
+    await queue.close();
+    await worker.kill('SIGKILL');
+    // records still queued or processing now, when every job has ended
     const keys = new RedisKeys(stack.env.QUEUE_PREFIX);
     let stuck = 0;
     for (const key of await redis.keys(keys.record('*'))) {

@@ -2,11 +2,13 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { audioObjectKey, createRedis, JobRecordStore, redisReady, RedisKeys, resultObjectKey } from '@diarization/jobs';
+import { createObjectStore } from '@diarization/storage';
 import { longAudio, SHORT_OGG } from '../support/audio';
 import { audioForm, call, uploadJob, waitForJob } from '../support/http';
 import { waitFor } from '../support/ports';
 import { childPids, isRunning, killIfRunning } from '../support/processes';
-import { startStack, TOKEN_A, type Stack } from '../support/stack';
+import { configFrom, startStack, TOKEN_A, type Stack } from '../support/stack';
 import { makeTempDir, type TempDir } from '../support/temp-dir';
 
 const isProcessing = (job: Record<string, unknown>): boolean =>
@@ -182,6 +184,29 @@ describe('resilience (local storage, workers as separate processes)', () => {
       await worker.kill('SIGKILL');
     }
     await waitFor('the API to reach Redis again', async () => (await call(api, '/health')).body.redis === 'ok', { timeoutMs: 30_000 });
+  });
+
+  it('finishes the clean-up of a job whose attempt recorded success, then died before deleting the audio', async () => {
+    // queued while no worker runs, then left as such an attempt leaves it: succeeded, audio stored
+    const id = await uploadJob(api, TOKEN_A, SHORT_OGG);
+    const audioKey = audioObjectKey(id);
+    const store = createObjectStore(configFrom(stack.env).storage);
+    const redis = createRedis(stack.redis.url, { failFast: true });
+    try {
+      await redisReady(redis);
+      const records = new JobRecordStore(redis, new RedisKeys(stack.env.QUEUE_PREFIX), 3600);
+      const summary = { duration: 5.2, num_speakers: 0, num_segments: 0, exclusive: false, speakers: [] };
+      expect((await records.markSucceeded(id, summary, resultObjectKey(id))).changed).toBe(true);
+      expect(await store.head(audioKey)).not.toBeNull();
+
+      // the job's next attempt finds it ended and deletes what the end left
+      const worker = await stack.startWorker();
+      await waitFor('the audio of the ended job to be deleted', async () => (await store.head(audioKey)) === null, { timeoutMs: 30_000, intervalMs: 200 });
+      expect((await call(api, `/jobs/${id}`, { token: TOKEN_A })).body.status).toBe('succeeded');
+      await worker.kill('SIGKILL');
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('reports degraded while no worker is alive', async () => {

@@ -3,8 +3,8 @@
  * its own workspace so that neither the API nor the worker depends on the other.
  */
 import { exitOnStartFailure, startApi } from '@diarization/api';
-import { createLogger, loadConfigOrExit } from '@diarization/config';
-import { handleShutdownSignals, startWorker } from '@diarization/worker';
+import { createLogger, handleShutdownSignals, loadConfigOrExit } from '@diarization/config';
+import { startWorker } from '@diarization/worker';
 
 const config = loadConfigOrExit('all');
 const logger = createLogger(config.logLevel, { service: 'diarization' });

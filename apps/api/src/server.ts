@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger, ServiceConfig } from '@diarization/config';
-import { reclaimOrphans, redisReady } from '@diarization/jobs';
+import { indexUnlistedJobs, reclaimOrphans, redisReady } from '@diarization/jobs';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { nodeServerOptions, RequestDeadlines } from './request-limits';
@@ -143,6 +143,11 @@ export async function startApi(config: ServiceConfig, logger: Logger): Promise<R
   }
   const deadlines = new RequestDeadlines(server, config.requestLimits, log);
   const sweeps = startOrphanSweeps(services, log);
+  // jobs from before GET /jobs existed: listed once, in the background
+  void indexUnlistedJobs(services.redis, services.keys).then(
+    (listed) => listed > 0 && log.info('listed jobs made before the job list existed', { jobs: listed }),
+    (error: unknown) => log.warn('could not list older jobs yet; the next start tries again', { error }),
+  );
   const port = (server.address() as AddressInfo).port;
   log.info('api listening', { host: config.host, port, storage: services.store.description });
 

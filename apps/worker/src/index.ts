@@ -1,2 +1,1 @@
 export { startWorker, type RunningWorker } from './worker';
-export { handleShutdownSignals } from './shutdown';

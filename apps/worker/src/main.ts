@@ -1,6 +1,5 @@
-import { createLogger, loadConfigOrExit } from '@diarization/config';
+import { createLogger, handleShutdownSignals, loadConfigOrExit } from '@diarization/config';
 import { startWorker } from './worker';
-import { handleShutdownSignals } from './shutdown';
 
 const config = loadConfigOrExit('worker');
 const logger = createLogger(config.logLevel, { service: 'diarization-worker' });

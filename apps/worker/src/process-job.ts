@@ -12,6 +12,7 @@ import {
   summarize,
   toStoredResult,
   type ClusterMetrics,
+  type JobRecord,
   type JobRecordStore,
   type VoiceprintStore,
 } from '@diarization/jobs';
@@ -73,8 +74,9 @@ export async function processDiarizeJob(
   const record = await deps.records.get(data.jobId);
   if (record === null || isTerminal(record.status)) {
     log.info('nothing to do for this job', { status: record?.status ?? 'expired' });
-    // canceled while queued: its transcript goes like its audio did
-    if (record?.status === 'canceled' && record.options.transcriptKey !== undefined) await deps.store.delete(record.options.transcriptKey).catch(() => undefined);
+    // An attempt killed between the job's end and its clean-up (SIGKILL, a Redis reply lost
+    // after the write) left what that end deletes: this later attempt finishes it.
+    if (record !== null) await deleteWhatTheEndLeaves(record, deps);
     return 'skipped';
   }
   if (!(await deps.records.markProcessing(data.jobId)).changed) return 'skipped';
@@ -129,13 +131,11 @@ export async function processDiarizeJob(
     if (!finished.changed) {
       // Canceled while the result was being written: the owner asked for nothing to remain.
       await deps.store.delete(resultKey);
-      if (transcriptKey !== undefined) await deps.store.delete(transcriptKey);
+      await deleteWhatTheEndLeaves({ ...record, status: 'canceled' }, deps);
       return 'canceled';
     }
     void deps.metrics?.jobSucceeded({ processingSeconds: (performance.now() - attemptStarted) / 1000, audioSeconds: stored.duration });
-    if (deps.deleteAudioAfterSuccess) await deps.store.delete(data.audioKey);
-    // the result holds the attributed transcript now
-    if (transcriptKey !== undefined) await deps.store.delete(transcriptKey);
+    await deleteWhatTheEndLeaves({ ...record, status: 'succeeded' }, deps);
     log.info('job succeeded', { duration: stored.duration, speakers: stored.speakers.length, engine_seconds: result.timings?.total });
     return 'succeeded';
   } catch (error) {
@@ -146,7 +146,7 @@ export async function processDiarizeJob(
     }
     if (canceled.signal.aborted || (await deps.records.get(data.jobId))?.status === 'canceled') {
       log.info('job canceled while running');
-      if (record.options.transcriptKey !== undefined) await deps.store.delete(record.options.transcriptKey).catch(() => undefined);
+      await deleteWhatTheEndLeaves({ ...record, status: 'canceled' }, deps);
       return 'canceled';
     }
     if (signal?.aborted && signal.reason === SHUTDOWN_REASON) {
@@ -172,7 +172,7 @@ export async function processDiarizeJob(
     if (final) {
       // the webhook, if any, goes out through the outbox that markFailed itself fills
       await deps.records.markFailed(data.jobId, jobError);
-      if (record.options.transcriptKey !== undefined) await deps.store.delete(record.options.transcriptKey).catch(() => undefined);
+      await deleteWhatTheEndLeaves({ ...record, status: 'failed' }, deps);
       log.warn('job failed', { code: jobError.code, error: jobError.message, permanent });
     } else {
       await deps.records.markRetrying(data.jobId, jobError);
@@ -183,4 +183,17 @@ export async function processDiarizeJob(
     clearInterval(poll);
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Deletes what a job no longer needs once it ended: its transcript (the result holds the
+ * attributed one), and after success its audio when the deployment deletes it. Idempotent, so
+ * that any later attempt can finish a clean-up that a killed one began; a storage error leaves
+ * it to the retention sweep.
+ */
+async function deleteWhatTheEndLeaves(ended: JobRecord, deps: Pick<ProcessDeps, 'store' | 'deleteAudioAfterSuccess'>): Promise<void> {
+  const keys: string[] = [];
+  if (ended.options.transcriptKey !== undefined) keys.push(ended.options.transcriptKey);
+  if (ended.status === 'succeeded' && deps.deleteAudioAfterSuccess) keys.push(ended.audioKey);
+  for (const key of keys) await deps.store.delete(key).catch(() => undefined);
 }

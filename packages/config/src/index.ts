@@ -12,3 +12,4 @@ export {
 } from './config';
 export { describeZodError } from '@diarization/common';
 export { createLogger, silentLogger, type Logger, type LogFields } from './logger';
+export { handleShutdownSignals } from './shutdown';

@@ -10,6 +10,7 @@ export * from './redis';
 export * from './queues';
 export * from './heartbeat';
 export * from './retention';
+export { indexUnlistedJobs } from './listing-backfill';
 export * from './errors';
 export * from './ip-ranges';
 export * from './url-guard';

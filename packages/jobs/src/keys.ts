@@ -51,6 +51,11 @@ export class RedisKeys {
     return `${this.prefix}:owner-jobs:${ownerHash}`;
   }
 
+  /** Set once every record made before the listing index existed is in it (indexUnlistedJobs). */
+  get listingBackfilled(): string {
+    return `${this.prefix}:migrations:owner-jobs-backfilled`;
+  }
+
   /** Every job record (the metrics count them by status at scrape time). */
   get recordPattern(): string {
     return `${this.prefix}:records:*`;

@@ -7,6 +7,7 @@ import {
   createRedis,
   decodeListingCursor,
   encodeListingCursor,
+  indexUnlistedJobs,
   InvalidCursorError,
   JobRecordStore,
   redisReady,
@@ -180,5 +181,30 @@ describe('JobRecordStore.listOwned (real Redis)', () => {
     await expect(records.listOwned({ owner: newOwner(), limit: 5, cursor: Buffer.from('x:y').toString('base64url') })).rejects.toThrow(
       'cursor: not a cursor this service issued',
     );
+  });
+
+  it('lists the jobs made before the listing existed, once per deployment, keeping what is listed', async () => {
+    // a deployment of its own: no other test's records
+    const own = new RedisKeys('listing-backfill-test');
+    const store = new JobRecordStore(redis, own, 3600);
+    const old = newOwner();
+    const other = newOwner();
+    await store.create(newJobRecord('old-1', { owner: old }), new Date(T0 + 1000));
+    await store.create(newJobRecord('old-2', { owner: old }), new Date(T0 + 2000));
+    await store.create(newJobRecord('other-1', { owner: other }), new Date(T0 + 1500));
+    // as an older version left them: records without their place in a listing
+    await redis.del(own.ownerJobs(old), own.ownerJobs(other), own.jobOwners);
+    await store.create(newJobRecord('new-1', { owner: old }), new Date(T0 + 3000));
+
+    expect(await indexUnlistedJobs(redis, own, { batch: 2 })).toBe(3);
+    expect((await store.listOwned({ owner: old, limit: 10 })).jobs.map((job) => job.id)).toEqual(['new-1', 'old-2', 'old-1']);
+    expect((await store.listOwned({ owner: other, limit: 10 })).jobs.map((job) => job.id)).toEqual(['other-1']);
+    // listed like any job: whoever forgets a job finds its owner
+    expect(await redis.hget(own.jobOwners, 'old-1')).toBe(old);
+
+    // done once: a later start does not scan again
+    await redis.zrem(own.ownerJobs(other), 'other-1');
+    expect(await indexUnlistedJobs(redis, own)).toBe(0);
+    expect((await store.listOwned({ owner: other, limit: 10 })).jobs).toEqual([]);
   });
 });

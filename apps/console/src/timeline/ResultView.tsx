@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { PlaybackClock } from './clock';
 import { Downloads } from './Downloads';
-import { speakersOf, type DiarizationDocument, type Segment, type SpeakerNames } from './model';
+import { identifiedNames, speakersOf, withDefaultNames, type DiarizationDocument, type Segment, type SpeakerNames } from './model';
 import { SpeakerNamesForm } from './SpeakerNamesForm';
 import { speakerStats } from './stats';
 import { TalkTime } from './TalkTime';
@@ -38,6 +38,8 @@ function ownsKeys(target: EventTarget | null, key: string): boolean {
 /** The whole result: timeline, player, talk time, names and downloads (the console and the CLI's report). */
 export function ResultView({ document, fileId, audio: givenAudio, noAudioReason, names, onNamesChange }: ResultViewProps) {
   const speakers = useMemo(() => speakersOf(document), [document]);
+  const identified = useMemo(() => identifiedNames(document), [document]);
+  const shownNames = useMemo(() => withDefaultNames(identified, names), [identified, names]);
   const stats = useMemo(() => speakerStats(document.segments, speakers), [document, speakers]);
   const clock = useMemo(() => new PlaybackClock(), []);
   const [zoom, setZoom] = useState(1);
@@ -168,7 +170,7 @@ export function ResultView({ document, fileId, audio: givenAudio, noAudioReason,
       <Timeline
         document={document}
         speakers={speakers}
-        names={names}
+        names={shownNames}
         clock={clock}
         zoom={zoom}
         onZoom={setZoom}
@@ -176,10 +178,10 @@ export function ResultView({ document, fileId, audio: givenAudio, noAudioReason,
         onPlaySegment={playSegment}
       />
       <div class="result-columns">
-        <TalkTime stats={stats} names={names} duration={document.duration} />
-        <SpeakerNamesForm speakers={speakers} names={names} onChange={onNamesChange} />
+        <TalkTime stats={stats} names={shownNames} duration={document.duration} />
+        <SpeakerNamesForm speakers={speakers} names={names} defaults={identified} onChange={onNamesChange} />
       </div>
-      <Downloads document={document} names={names} fileId={fileId} />
+      <Downloads document={document} names={shownNames} fileId={fileId} />
     </div>
   );
 }

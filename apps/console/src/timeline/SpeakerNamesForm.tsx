@@ -1,8 +1,17 @@
 import { speakerColor } from './colors';
 import type { SpeakerNames } from './model';
 
+interface SpeakerNamesFormProps {
+  speakers: readonly string[];
+  /** The user's names. */
+  names: SpeakerNames;
+  /** Names a field shows while empty: the identified voices' labels. */
+  defaults: SpeakerNames;
+  onChange(names: SpeakerNames): void;
+}
+
 /** Renames speakers in this browser only; the names go into the timeline and every download. */
-export function SpeakerNamesForm({ speakers, names, onChange }: { speakers: readonly string[]; names: SpeakerNames; onChange(names: SpeakerNames): void }) {
+export function SpeakerNamesForm({ speakers, names, defaults, onChange }: SpeakerNamesFormProps) {
   return (
     <section class="card speaker-names" aria-labelledby="speaker-names-title">
       <h3 id="speaker-names-title">Speaker names</h3>
@@ -17,7 +26,7 @@ export function SpeakerNamesForm({ speakers, names, onChange }: { speakers: read
             id={`speaker-name-${index}`}
             type="text"
             maxLength={80}
-            placeholder={speaker}
+            placeholder={defaults[speaker] ?? speaker}
             value={names[speaker] ?? ''}
             onInput={(event) => onChange({ ...names, [speaker]: (event.currentTarget as HTMLInputElement).value })}
           />

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { PlaybackClock } from './clock';
 import { speakerColor } from './colors';
-import { displayName, type DiarizationDocument, type Segment, type SpeakerNames } from './model';
+import { confidenceNote, displayName, isUnsure, type DiarizationDocument, type Segment, type SpeakerNames } from './model';
 import { overlapRegions } from './stats';
 import { formatClock, tickStep } from './time-format';
 
@@ -100,12 +100,12 @@ export function Timeline({ document, speakers, names, clock, zoom, onZoom, onSee
                     <button
                       type="button"
                       key={`${segment.start}-${segment.end}`}
-                      class="segment"
+                      class={isUnsure(segment) ? 'segment unsure' : 'segment'}
                       data-start={segment.start}
                       data-end={segment.end}
                       style={{ left: x(segment.start), width: `max(2px, ${x(segment.end - segment.start)})`, background: speakerColor(index) }}
                       aria-label={`Play ${displayName(names, speaker)} from ${formatClock(segment.start)} to ${formatClock(segment.end)}`}
-                      title={`${displayName(names, speaker)}: ${formatClock(segment.start)}–${formatClock(segment.end)}`}
+                      title={`${displayName(names, speaker)}: ${formatClock(segment.start)}–${formatClock(segment.end)}${confidenceNote(segment)}`}
                       onClick={() => onPlaySegment(segment)}
                     />
                   ))}

@@ -1,6 +1,9 @@
-import type { Logger } from '@diarization/config';
+import type { Logger } from './logger';
 
-/** SIGTERM/SIGINT: run `stop` once and exit; a second signal exits at once. */
+/**
+ * SIGTERM/SIGINT: run `stop` once and exit; a second signal exits at once. Every process of the
+ * service (API, worker, all-in-one) stops this way.
+ */
 export function handleShutdownSignals(logger: Logger, stop: () => Promise<void>): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
