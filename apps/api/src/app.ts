@@ -87,9 +87,7 @@ export function createApp(services: ApiServices): OpenAPIHono<AppEnv> {
   app.route('/', docsRoutes(() => openApiDocument(app, API_VERSION)));
   app.route('/', consoleRoutes(services));
   const auth = bearerAuth(services.config.tokens);
-  app.use('/jobs', auth);
-  app.use('/jobs/*', auth);
-  app.use('/diarize', auth);
+  for (const path of ['/jobs', '/jobs/*', '/diarize', '/voiceprints', '/voiceprints/*']) app.use(path, auth);
   app.route('/', jobRoutes(services));
   app.route('/', diarizeRoutes(services));
   app.route('/', voiceprintRoutes(services));

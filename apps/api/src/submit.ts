@@ -29,7 +29,7 @@ import { HashSink, requestFingerprint } from './upload/fingerprint';
 import { multipartBoundary, parseMultipart, type FileSink, type PartInfo } from './upload/multipart';
 import { TeeSink } from './upload/tee-sink';
 import { readTranscript, storeTranscript, transcriptDigest, transcriptFromJson, TranscriptSink, type ReceivedTranscript } from './upload/transcript';
-import { parseOrBadRequest } from './validation';
+import { parseJsonOrBadRequest, parseOrBadRequest } from './validation';
 
 const MAX_JSON_BYTES = 64 * 1024;
 /** A JSON request with a transcript in it: the transcript's limit and room for the rest. */
@@ -233,7 +233,7 @@ async function receiveMultipart(
 /** The fingerprint of a replayed request: its file is hashed as it streams by, and stored nowhere. */
 async function replayFingerprint(c: Context<AppEnv>, services: ApiServices, boundary: string | null, options: SubmitOptions): Promise<string> {
   if (boundary === null) {
-    const { audio_url: url, transcript, ...rest } = parseJsonRequest(await readSmallBody(c.req.raw.body, MAX_JSON_WITH_TRANSCRIPT_BYTES));
+    const { audio_url: url, transcript, ...rest } = parseJsonOrBadRequest(urlJobRequestSchema, await readSmallBody(c.req.raw.body, MAX_JSON_WITH_TRANSCRIPT_BYTES));
     return requestFingerprint({ url, transcript: transcriptDigest(transcriptFromJson(transcript)) }, rest);
   }
   const { sink, options: parsed, transcript } = await readMultipart(c, services, boundary, options, () => new HashSink(services.config.maxUploadBytes));
@@ -303,18 +303,8 @@ async function readMultipart<Sink extends FileSink & { discard(): Promise<void> 
   }
 }
 
-function parseJsonRequest(text: string) {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw badRequest('the body is not valid JSON');
-  }
-  return parseOrBadRequest(urlJobRequestSchema, json);
-}
-
 async function receiveFromUrl(c: Context<AppEnv>, services: ApiServices, id: string, workDir: string): Promise<IngestedAudio> {
-  const { audio_url: audioUrl, transcript: transcriptField, ...rest } = parseJsonRequest(await readSmallBody(c.req.raw.body, MAX_JSON_WITH_TRANSCRIPT_BYTES));
+  const { audio_url: audioUrl, transcript: transcriptField, ...rest } = parseJsonOrBadRequest(urlJobRequestSchema, await readSmallBody(c.req.raw.body, MAX_JSON_WITH_TRANSCRIPT_BYTES));
   const transcript = transcriptFromJson(transcriptField);
   // a bad transcript is refused before anything is downloaded
   if (transcript !== null) readTranscript(transcript, rest.transcript_format);

@@ -17,7 +17,6 @@ import {
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
-import { bearerAuth } from '../auth';
 import { badRequest, HttpError } from '../errors';
 import { AUTHENTICATED, createRouter, errorResponses, json, streamedBody } from '../openapi/router';
 import { discardRest, readSmallBody, streamChunks } from '../request-body';
@@ -25,7 +24,7 @@ import type { ApiServices } from '../services';
 import { EngineAudioValidator } from '../upload/audio-check';
 import { multipartBoundary, parseMultipart, type PartInfo } from '../upload/multipart';
 import { TeeSink } from '../upload/tee-sink';
-import { parseOrBadRequest } from '../validation';
+import { parseJsonOrBadRequest, parseOrBadRequest } from '../validation';
 
 /** A clip of up to 30 s is a few MB in any sane format; more is not a voice clip. */
 const MAX_CLIP_BYTES = 50 * 1024 * 1024;
@@ -148,9 +147,6 @@ const deleteRouteDef = createRoute({
 export function voiceprintRoutes(services: ApiServices): OpenAPIHono<AppEnv> {
   const router = createRouter();
   const voiceprints = new VoiceprintStore(services.redis, services.keys);
-  const auth = bearerAuth(services.config.tokens);
-  router.use('/voiceprints', auth);
-  router.use('/voiceprints/*', auth);
 
   /** A voiceprint, pending enrollment (202) or failed one (its error); 404 for anything not the caller's. */
   const answerFor = async <S extends 200 | 201>(c: Context<AppEnv>, id: string, status: S) => {
@@ -183,7 +179,7 @@ export function voiceprintRoutes(services: ApiServices): OpenAPIHono<AppEnv> {
       throw new HttpError(409, `this token already has ${MAX_VOICEPRINTS_PER_OWNER} voiceprints, the most it may keep: delete some first`);
     }
     if (isJson) {
-      const request = parseJson(await readSmallBody(c.req.raw.body, MAX_JSON_BYTES));
+      const request = parseJsonOrBadRequest(fromJobRequestSchema, await readSmallBody(c.req.raw.body, MAX_JSON_BYTES));
       const voiceprint = await fromJobSpeaker(services, owner, request);
       await voiceprints.add(owner, voiceprint);
       services.logger.info('voiceprint created from a job', { voiceprint_id: voiceprint.id, job_id: request.job_id });
@@ -218,16 +214,6 @@ export function voiceprintRoutes(services: ApiServices): OpenAPIHono<AppEnv> {
   });
 
   return router;
-}
-
-function parseJson(text: string): z.output<typeof fromJobRequestSchema> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw badRequest('the body is not valid JSON');
-  }
-  return parseOrBadRequest(fromJobRequestSchema, json);
 }
 
 /** A voiceprint from a finished job's speaker: the centroid kept with the job's result. */
@@ -276,14 +262,13 @@ async function receiveClip(c: Context<AppEnv>, services: ApiServices, id: string
     });
     const received = sink as TeeSink | null;
     if (received === null) throw badRequest('no clip: send the audio as the multipart field "file"');
-    const parsedLabel = voiceprintLabelSchema.safeParse(label ?? '');
-    if (!parsedLabel.success) throw badRequest(parsedLabel.error.issues[0]?.message ?? 'label is not valid');
+    const parsedLabel = parseOrBadRequest(voiceprintLabelSchema, label ?? '');
     await new EngineAudioValidator({
       maxDurationSeconds: VOICE_CLIP_MAX_SECONDS,
       ffmpegPath: services.config.ffmpegPath,
       onServerProblem: (problem) => services.logger.error(problem),
     }).check(received.tempPath);
-    return { key: received.key, label: parsedLabel.data, extension };
+    return { key: received.key, label: parsedLabel, extension };
   } catch (error) {
     await (sink as TeeSink | null)?.discard();
     await discardRest(c.req.raw.body);
