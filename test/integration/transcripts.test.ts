@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { transcriptObjectKey } from '@diarization/jobs';
 import { createObjectStore, type ObjectStore } from '@diarization/storage';
 import { longAudio, SAMPLE_WAV } from '../support/audio';
-import { audioForm, call, waitForJob } from '../support/http';
+import { audioForm, call as plainCall, waitForJob } from '../support/http';
+import { OpenApiMatcher } from '../support/openapi-matcher';
 import { sendFile, startLoopbackServer, type LoopbackServer } from '../support/loopback-server';
 import { configFrom, startStack, TOKEN_A, type Stack } from '../support/stack';
 import { readStm, srtText, whisperJson } from '../support/stm-transcript';
@@ -25,10 +26,14 @@ describe('speaker-attributed transcripts through the API (Redis, S3, worker, rea
   let whisperPath: string;
   let jobWithTranscript: string;
 
+  let call = plainCall;
+
   beforeAll(async () => {
     tmp = makeTempDir();
     stack = await startStack({ storage: 's3' });
     api = stack.api.url;
+    // every answer of this suite is also checked against /openapi.json
+    call = (await OpenApiMatcher.fromService(api)).checkedCall();
     store = createObjectStore(configFrom(stack.env).storage);
     await stack.startWorker();
     whisperPath = join(tmp.path, 'sample.json');

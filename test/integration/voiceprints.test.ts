@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createRedis, hashToken, RedisKeys, VoiceprintStore } from '@diarization/jobs';
 import { longAudio, SAMPLE_WAV } from '../support/audio';
-import { audioForm, call, waitForJob } from '../support/http';
+import { audioForm, call as plainCall, waitForJob } from '../support/http';
+import { OpenApiMatcher } from '../support/openapi-matcher';
 import { startStack, TOKEN_A, TOKEN_B, type Stack } from '../support/stack';
 import { whisperJson } from '../support/stm-transcript';
 import { makeTempDir, type TempDir } from '../support/temp-dir';
@@ -36,10 +37,14 @@ describe('voiceprints and identification through the API (Redis, S3, worker, rea
   let fromJob: VoiceprintBody;
   let firstJob: string;
 
+  let call = plainCall;
+
   beforeAll(async () => {
     tmp = makeTempDir();
     stack = await startStack({ storage: 's3', env: { SYNC_TIMEOUT_SECONDS: '60' } });
     api = stack.api.url;
+    // every answer of this suite is also checked against /openapi.json
+    call = (await OpenApiMatcher.fromService(api)).checkedCall();
     await stack.startWorker();
   });
 

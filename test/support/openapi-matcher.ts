@@ -1,5 +1,6 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { call } from './http';
 
 /** The parts of an OpenAPI 3.1 document the matcher reads. */
 interface OpenApiDocument {
@@ -128,6 +129,15 @@ export class OpenApiMatcher {
   expectMatch(method: string, path: string, response: ObservedResponse): void {
     const problems = this.problems(method, path, response);
     if (problems.length > 0) throw new Error(`the response does not match /openapi.json:\n${problems.join('\n')}`);
+  }
+
+  /** `call` of support/http that also checks every answer against the document. */
+  checkedCall(): typeof call {
+    return async (baseUrl, path, init = {}) => {
+      const response = await call(baseUrl, path, init);
+      this.expectMatch(init.method ?? 'GET', path, response);
+      return response;
+    };
   }
 
   private validator(key: string, schema: unknown): ValidateFunction {
