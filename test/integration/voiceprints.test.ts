@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { createRedis, hashToken, RedisKeys, VoiceprintStore } from '@diarization/jobs';
+import { createRedis, hashToken, RedisKeys, removeHeartbeat, VoiceprintStore, writeHeartbeat } from '@diarization/jobs';
 import { longAudio, SAMPLE_WAV } from '../support/audio';
 import { audioForm, call as plainCall, waitForJob } from '../support/http';
 import { OpenApiMatcher } from '../support/openapi-matcher';
@@ -171,11 +171,12 @@ describe('voiceprints and identification through the API (Redis, S3, worker, rea
     expect(Object.keys(paths['/voiceprints/{id}']).sort()).toEqual(['delete', 'get']);
   });
 
-  it('fails a job whose voiceprint was made with another embedding model, saying so', async () => {
+  it('refuses a voiceprint of another embedding model: at once when the workers agree on theirs, else when the job runs', async () => {
     const redis = createRedis(stack.env.REDIS_URL, { failFast: false });
+    const keys = new RedisKeys(stack.env.QUEUE_PREFIX);
     const foreignId = randomUUID();
     try {
-      await new VoiceprintStore(redis, new RedisKeys(stack.env.QUEUE_PREFIX)).add(hashToken(TOKEN_A), {
+      await new VoiceprintStore(redis, keys).add(hashToken(TOKEN_A), {
         id: foreignId,
         label: 'Old model',
         model: 'wespeaker-resnet34-lm@0123456789ab',
@@ -183,17 +184,43 @@ describe('voiceprints and identification through the API (Redis, S3, worker, rea
         created_at: new Date().toISOString(),
         source: { kind: 'job', job_id: firstJob, speaker: 'SPEAKER_00' },
       });
+
+      // the live worker says which model it embeds with: the API refuses the job at once
+      const refused = await call(api, '/jobs', { method: 'POST', token: TOKEN_A, body: await audioForm(SAMPLE_WAV, { identify: foreignId }) });
+      expect(refused.status).toBe(422);
+      expect(refused.body.error).toBe(
+        `identify: voiceprint "Old model" (${foreignId}) was made with embedding model wespeaker-resnet34-lm@0123456789ab, but the workers use ${fromJob.model}: enroll the voice again`,
+      );
+
+      // workers of two models (one announced here beside the real one): the worker's own check decides
+      await writeHeartbeat(
+        redis,
+        keys,
+        {
+          id: 'worker-of-another-model',
+          hostname: 'elsewhere',
+          pid: 1,
+          started_at: new Date().toISOString(),
+          models_loaded: true,
+          model_error: null,
+          execution_provider: 'cpu',
+          concurrency: 1,
+          models: { segmentation: 'segmentation-3.0', embedding: 'wespeaker-resnet34-lm', embedding_model: 'wespeaker-resnet34-lm@0123456789ab' },
+        },
+        60,
+      );
+      const submitted = await call(api, '/jobs', { method: 'POST', token: TOKEN_A, body: await audioForm(SAMPLE_WAV, { identify: foreignId }) });
+      await removeHeartbeat(redis, keys, 'worker-of-another-model');
+      expect(submitted.status).toBe(202);
+      const job = await waitForJob(api, TOKEN_A, String(submitted.body.id));
+      expect(job.status).toBe('failed');
+      const error = job.error as { code: string; message: string };
+      expect(error.code).toBe('voiceprint_model_mismatch');
+      expect(error.message).toContain('wespeaker-resnet34-lm@0123456789ab');
+      expect(error.message).toContain(fromJob.model);
+      expect(error.message).toMatch(/re-enroll/);
     } finally {
       redis.disconnect();
     }
-    const submitted = await call(api, '/jobs', { method: 'POST', token: TOKEN_A, body: await audioForm(SAMPLE_WAV, { identify: foreignId }) });
-    expect(submitted.status).toBe(202);
-    const job = await waitForJob(api, TOKEN_A, String(submitted.body.id));
-    expect(job.status).toBe('failed');
-    const error = job.error as { code: string; message: string };
-    expect(error.code).toBe('voiceprint_model_mismatch');
-    expect(error.message).toContain('wespeaker-resnet34-lm@0123456789ab');
-    expect(error.message).toContain(fromJob.model);
-    expect(error.message).toMatch(/re-enroll/);
   });
 });

@@ -15,7 +15,6 @@ import {
   UnsafeUrlError,
   urlJobRequestSchema,
   IdempotencyClaim,
-  VoiceprintStore,
   type DiarizeOptionsInput,
 } from '@diarization/jobs';
 import { MAX_TRANSCRIPT_BYTES } from '@diarization/transcripts';
@@ -30,6 +29,7 @@ import { multipartBoundary, parseMultipart, type FileSink, type PartInfo } from 
 import { TeeSink } from './upload/tee-sink';
 import { readTranscript, storeTranscript, transcriptDigest, transcriptFromJson, TranscriptSink, type ReceivedTranscript } from './upload/transcript';
 import { parseJsonOrBadRequest, parseOrBadRequest } from './validation';
+import { checkIdentify } from './voiceprint-check';
 
 const MAX_JSON_BYTES = 64 * 1024;
 /** A JSON request with a transcript in it: the transcript's limit and room for the rest. */
@@ -113,7 +113,7 @@ export async function submitJob(c: Context<AppEnv>, services: ApiServices, optio
     fingerprint = audio.fingerprint;
     // a bad transcript or an unknown voiceprint is refused before the audio is probed
     const transcript = audio.transcript === null ? null : readTranscript(audio.transcript, audio.options.transcript_format);
-    await checkVoiceprintIds(services, owner, audio.options.identify);
+    await checkIdentify(services, owner, audio.options.identify);
     await services.audioValidator.check(sink.tempPath);
     await rm(sink.tempPath, { force: true });
     if (transcript !== null) transcriptKey = await storeTranscript(services.store, id, transcript);
@@ -178,14 +178,6 @@ async function claimKey(c: Context<AppEnv>, services: ApiServices, owner: string
     });
   }
   return outcome.claim;
-}
-
-/** Voiceprint ids in `identify` must be the caller's (400 otherwise; deleted later, they are skipped). */
-async function checkVoiceprintIds(services: ApiServices, owner: string, identify: DiarizeOptionsInput['identify']): Promise<void> {
-  if (!Array.isArray(identify)) return;
-  const found = await new VoiceprintStore(services.redis, services.keys).getMany(owner, identify);
-  const unknown = identify.filter((id) => !found.some((voiceprint) => voiceprint.id === id));
-  if (unknown.length > 0) throw badRequest(`identify: no voiceprint ${unknown.join(', ')} (GET /voiceprints lists yours)`);
 }
 
 async function checkWebhookUrl(services: ApiServices, url: string | undefined): Promise<void> {

@@ -3,7 +3,7 @@ import { DiarizationEngine } from '@diarization/engine';
 import { engineConfig } from './engine-loader';
 
 export type ModelStatus =
-  | { loaded: true; segmentation: string; embedding: string; notices: string[] }
+  | { loaded: true; segmentation: string; embedding: string; embeddingModel: string; notices: string[] }
   | { loaded: false; error: string };
 
 /**
@@ -13,9 +13,9 @@ export type ModelStatus =
 export async function checkModels(config: ServiceConfig): Promise<ModelStatus> {
   try {
     const engine = await DiarizationEngine.load(engineConfig(config));
-    const { segmentation, embedding, notices } = engine.description;
+    const { segmentation, embedding, embeddingModel, notices } = engine.description;
     await engine.dispose();
-    return { loaded: true, segmentation: segmentation.id, embedding: embedding.id, notices };
+    return { loaded: true, segmentation: segmentation.id, embedding: embedding.id, embeddingModel, notices };
   } catch (error) {
     return { loaded: false, error: error instanceof Error ? error.message : String(error) };
   }

@@ -102,7 +102,7 @@ export function startWorker(config: ServiceConfig, logger: Logger): RunningWorke
       model_error: models.loaded ? null : models.error,
       execution_provider: config.worker.executionProvider,
       concurrency: config.worker.concurrency,
-      models: models.loaded ? { segmentation: models.segmentation, embedding: models.embedding } : null,
+      models: models.loaded ? { segmentation: models.segmentation, embedding: models.embedding, embedding_model: models.embeddingModel } : null,
     };
     await writeHeartbeat(redis, keys, beat, config.worker.heartbeatSeconds * 3).catch((error: unknown) =>
       log.debug('heartbeat failed', { error }),

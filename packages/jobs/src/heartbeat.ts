@@ -11,7 +11,14 @@ export const workerHeartbeatSchema = z.object({
   model_error: z.string().nullable(),
   execution_provider: z.string(),
   concurrency: z.number().int(),
-  models: z.object({ segmentation: z.string(), embedding: z.string() }).nullable(),
+  models: z
+    .object({
+      segmentation: z.string(),
+      embedding: z.string(),
+      /** The embedding model's reference (`id@sha256-prefix`), as voiceprints made with it carry it. */
+      embedding_model: z.string().optional(),
+    })
+    .nullable(),
 });
 export type WorkerHeartbeat = z.output<typeof workerHeartbeatSchema>;
 
