@@ -12,6 +12,7 @@ module.exports = {
     '^@diarization/models$': '<rootDir>/models/src',
     '^@diarization/engine/(io|assignment)$': '<rootDir>/packages/engine/src/$1',
     '^@diarization/(common|engine|evaluation|config|storage|jobs|transcripts)$': '<rootDir>/packages/$1/src',
+    '^@diarization/transcripts/cue-text$': '<rootDir>/packages/transcripts/src/cue-text',
   },
   globalSetup: '<rootDir>/test/global-setup.ts',
   testTimeout: 120000,

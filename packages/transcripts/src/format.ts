@@ -1,3 +1,4 @@
+import { cueTimestamp, escapeVttText } from './cue-text';
 import type { AttributedSegment, AttributedTranscript } from './attribute';
 
 /** One subtitle cue: a stretch of one speaker's words. */
@@ -36,30 +37,21 @@ function segmentCues(segment: AttributedSegment): SpeakerCue[] {
   return cues;
 }
 
-/** `HH:MM:SS<separator>mmm`. */
-function timestamp(seconds: number, separator: ',' | '.'): string {
-  const millis = Math.max(0, Math.round(seconds * 1000));
-  const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
-  return `${pad(Math.floor(millis / 3_600_000))}:${pad(Math.floor(millis / 60_000) % 60)}:${pad(Math.floor(millis / 1000) % 60)}${separator}${pad(millis % 1000, 3)}`;
-}
-
 /** SubRip with the speaker before each cue's text: `SPEAKER_00: Hello.` */
 export function toSrt(transcript: AttributedTranscript): string {
   return speakerCues(transcript)
     .map((cue, index) => {
       const text = cue.speaker === null ? cue.text : `${cue.speaker}: ${cue.text}`;
-      return `${index + 1}\n${timestamp(cue.start, ',')} --> ${timestamp(cue.end, ',')}\n${text}\n`;
+      return `${index + 1}\n${cueTimestamp(cue.start, ',')} --> ${cueTimestamp(cue.end, ',')}\n${text}\n`;
     })
     .join('\n');
 }
 
-const escapeVtt = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 /** WebVTT with a voice span per cue: `<v SPEAKER_00>Hello.` */
 export function toVtt(transcript: AttributedTranscript): string {
   const cues = speakerCues(transcript).map((cue) => {
-    const text = cue.speaker === null ? escapeVtt(cue.text) : `<v ${escapeVtt(cue.speaker)}>${escapeVtt(cue.text)}`;
-    return `${timestamp(cue.start, '.')} --> ${timestamp(cue.end, '.')}\n${text}\n`;
+    const text = cue.speaker === null ? escapeVttText(cue.text) : `<v ${escapeVttText(cue.speaker)}>${escapeVttText(cue.text)}`;
+    return `${cueTimestamp(cue.start, '.')} --> ${cueTimestamp(cue.end, '.')}\n${text}\n`;
   });
   return ['WEBVTT\n', ...cues].join('\n');
 }

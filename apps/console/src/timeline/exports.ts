@@ -1,5 +1,5 @@
 import { displayName, type DiarizationDocument, type SpeakerNames } from './model';
-import { formatVttTime } from './time-format';
+import { cueTimestamp, escapeVttText } from '@diarization/transcripts/cue-text';
 
 export type ExportFormat = 'json' | 'rttm' | 'csv' | 'vtt';
 
@@ -16,14 +16,8 @@ const rttmToken = (text: string, fallback: string) => text.trim().replace(/\s+/g
 /** RFC 4180: quote a field that holds a comma, quote or line break. */
 const csvField = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
 
-/** A name as WebVTT cue text and voice annotation: character references for markup, one line. */
-const vttText = (text: string) =>
-  text
-    .replace(/[\r\n]+/g, ' ')
-    .trim()
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
+/** A name as WebVTT cue text and voice annotation: one line, character references for markup. */
+const vttText = (text: string) => escapeVttText(text.replace(/[\r\n]+/g, ' ').trim());
 
 const seconds = (value: number) => value.toFixed(3);
 
@@ -67,7 +61,7 @@ export function exportDocument(format: ExportFormat, { document, names, fileId }
       return `WEBVTT\n\n${document.segments
         .map((s, i) => {
           const voice = vttText(name(s.speaker)) || s.speaker;
-          return `${i + 1}\n${formatVttTime(s.start)} --> ${formatVttTime(s.end)}\n<v ${voice}>${voice}</v>\n`;
+          return `${i + 1}\n${cueTimestamp(s.start, '.')} --> ${cueTimestamp(s.end, '.')}\n<v ${voice}>${voice}</v>\n`;
         })
         .join('\n')}`;
   }

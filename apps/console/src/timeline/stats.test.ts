@@ -1,6 +1,6 @@
 import { readDocument, speakersOf } from './model';
 import { overlapRegions, speakerStats } from './stats';
-import { formatClock, formatVttTime, tickStep } from './time-format';
+import { formatClock, tickStep } from './time-format';
 
 describe('timeline figures', () => {
   const segments = [
@@ -36,11 +36,10 @@ describe('timeline figures', () => {
     expect(() => readDocument('nope')).toThrow('not a JSON object');
   });
 
-  it('formats clock times, WebVTT times and picks axis steps', () => {
+  it('formats clock times and picks axis steps', () => {
     expect(formatClock(75.25)).toBe('1:15.3');
     expect(formatClock(3725, 0)).toBe('1:02:05');
     expect(formatClock(5, 0)).toBe('0:05');
-    expect(formatVttTime(3725.5)).toBe('01:02:05.500');
     expect(tickStep(10)).toBe(10);
     expect(tickStep(200)).toBe(0.5);
   });

@@ -8,16 +8,6 @@ export function formatClock(seconds: number, decimals = 1): string {
   return hours > 0 ? `${hours}:${mm}:${rest}` : `${mm}:${rest}`;
 }
 
-/** WebVTT's timestamp: 00:01:15.250. */
-export function formatVttTime(seconds: number): string {
-  const ms = Math.round(Math.max(0, seconds) * 1000);
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.floor((ms % 3_600_000) / 60_000);
-  const s = Math.floor((ms % 60_000) / 1000);
-  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-  return `${pad(h)}:${pad(m)}:${pad(s)}.${pad(ms % 1000, 3)}`;
-}
-
 const TICK_STEPS = [0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
 
 /** The axis step that keeps labels at least `minGapPx` apart at this zoom. */
